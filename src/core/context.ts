@@ -1,0 +1,71 @@
+import type { Adapter } from "../db/adapter.js";
+import type { Schema } from "../db/schema.js";
+import type { Mailer } from "../email/types.js";
+import type { SessionManager } from "../session/manager.js";
+import type { AnyEndpoint } from "./endpoint.js";
+import type { AuthHooks } from "./hooks.js";
+import type { AuthOptions, Logger } from "./options.js";
+import type { Store } from "./store.js";
+import type { UserRecord } from "./types.js";
+
+/** Resolved email + password settings. */
+export interface PasswordPolicy {
+  enabled: boolean;
+  requireEmailVerification: boolean;
+  autoSignIn: boolean;
+  minPasswordLength: number;
+  maxPasswordLength: number;
+  resetPassword: boolean;
+  resetPasswordTokenExpiresIn: number;
+  revokeSessionsOnPasswordReset: boolean;
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  needsRehash(hash: string): boolean;
+  /** Spends the time of one verify, for unknown users. */
+  dummyVerify(password: string): Promise<void>;
+}
+
+/** Resolved email verification settings. */
+export interface VerificationPolicy {
+  sendOnSignUp: boolean;
+  autoSignInAfterVerification: boolean;
+  expiresIn: number;
+}
+
+/** Mail hooks: the app's overrides or the built-in templates. */
+export interface MailHooks {
+  sendVerificationEmail(data: { user: UserRecord; url: string; token: string }, request?: Request): Promise<void>;
+  sendResetPassword(data: { user: UserRecord; url: string; token: string }, request?: Request): Promise<void>;
+  sendChangeEmailVerification(data: { user: UserRecord; newEmail: string; url: string; token: string }, request?: Request): Promise<void>;
+}
+
+/**
+ * Everything one `auth` instance resolved at startup. Built once by `createAuth`; flows and
+ * endpoints read it, nothing writes it.
+ */
+export interface AuthContext {
+  readonly options: AuthOptions;
+  readonly appName: string;
+  readonly basePath: string;
+  /** Configured public URL, if any (else the origin comes from each request). */
+  readonly baseURL: URL | undefined;
+  readonly trustHost: boolean;
+  /** Configured trusted origins (the request's own origin is added per call). */
+  readonly trustedOrigins: readonly string[];
+  readonly secrets: readonly string[];
+  readonly schema: Schema;
+  readonly adapter: Adapter;
+  readonly store: Store;
+  readonly sessions: SessionManager;
+  readonly mailer: Mailer;
+  readonly mail: MailHooks;
+  readonly logger: Logger;
+  readonly password: PasswordPolicy;
+  readonly verification: VerificationPolicy;
+  readonly cookiePrefix: string;
+  readonly useSecureCookies: boolean | undefined;
+  readonly disableOriginCheck: boolean;
+  readonly hooks: readonly AuthHooks[];
+  readonly endpoints: Readonly<Record<string, AnyEndpoint>>;
+  readonly production: boolean;
+}

@@ -1,0 +1,234 @@
+import { baseSchema, mergeSchema, type SchemaExtension } from "../db/base-schema.js";
+import type { Adapter } from "../db/adapter.js";
+import { memoryAdapter } from "../db/memory-adapter.js";
+import { resolveAdapter } from "../db/resolve-database.js";
+import { Keyring } from "../crypto/signing.js";
+import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "../crypto/password.js";
+import { createMailer } from "../email/mailer.js";
+import { changeEmailVerification, resetPasswordEmail, verificationEmail } from "../email/templates.js";
+import { jsonEndpoints } from "../dialects/json/endpoints.js";
+import { SessionManager } from "../session/manager.js";
+import { normalizeOrigin } from "../http/origin.js";
+import { type Api, createApi } from "./api.js";
+import type { AuthContext, MailHooks, PasswordPolicy } from "./context.js";
+import type { AnyEndpoint } from "./endpoint.js";
+import { createHandler } from "./handler.js";
+import type { AuthHooks, DatabaseHooks } from "./hooks.js";
+import type { AuthOptions, Logger, SessionWithUser } from "./options.js";
+import { Router } from "./router.js";
+import { resolveSecrets } from "./secret.js";
+import { Store } from "./store.js";
+
+/** The core endpoints every instance has. */
+export type CoreEndpoints = typeof jsonEndpoints;
+
+/** What `createAuth` returns. */
+export interface Auth<Endpoints extends Record<string, AnyEndpoint> = CoreEndpoints> {
+  /** Web handler: `Request` in, `Response` out. Mount it with `toNodeHandler(auth)`. */
+  handler(request: Request): Promise<Response>;
+  /** Every endpoint as a server-side function. */
+  api: Api<Endpoints>;
+  /** The options as given (never mutated). */
+  options: AuthOptions;
+  /** Resolved internals, for the Express glue and plugins. */
+  $context: AuthContext;
+  /** Creates missing tables, columns and indexes; returns the statements run. */
+  migrate(): Promise<string[]>;
+  /** The SQL `migrate()` would run now. */
+  planMigration(): Promise<string[]>;
+  /** Closes connections Gatehouse opened itself. */
+  close(): Promise<void>;
+}
+
+const DAY = 86_400;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name}: must be a non-negative number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function resolveBaseURL(option: string | undefined, env: NodeJS.ProcessEnv): URL | undefined {
+  const raw = option ?? env.AUTH_URL ?? env.BETTER_AUTH_URL;
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
+    return url;
+  } catch {
+    throw new TypeError(`baseURL: "${raw}" is not an absolute http(s) URL (e.g. "https://example.com")`);
+  }
+}
+
+function resolveBasePath(option: string | undefined): string {
+  const path = option ?? "/api/auth";
+  if (typeof path !== "string" || (path !== "" && !path.startsWith("/")) || path.includes("?") || path.includes("#")) {
+    throw new TypeError(`basePath: must start with "/" (e.g. "/api/auth"), got ${JSON.stringify(path)}`);
+  }
+  return path === "/" ? "" : path.replace(/\/+$/, "");
+}
+
+function resolveTrustedOrigins(option: string[] | undefined, env: NodeJS.ProcessEnv, baseURL: URL | undefined): string[] {
+  const list = [...(option ?? []), ...(env.AUTH_TRUSTED_ORIGINS ?? env.BETTER_AUTH_TRUSTED_ORIGINS ?? "").split(",")]
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const out = list.map((entry, i) => {
+    const origin = normalizeOrigin(entry);
+    if (!origin) throw new TypeError(`trustedOrigins[${i}]: "${entry}" is not an http(s) origin`);
+    return origin;
+  });
+  if (baseURL) out.push(baseURL.origin);
+  return [...new Set(out)];
+}
+
+/**
+ * Creates an auth instance. Options are validated here, once; a wrong option throws a
+ * `TypeError` naming it.
+ *
+ * @example
+ * const auth = createAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
+ * app.all("/api/auth/*", toNodeHandler(auth));
+ */
+export function createAuth(options: AuthOptions = {}): Auth {
+  if (options === null || typeof options !== "object") throw new TypeError("createAuth: options must be an object");
+  const env = process.env;
+  const production = env.NODE_ENV === "production";
+  const logger: Logger = options.logger ?? console;
+  const secrets = resolveSecrets(options.secret, env);
+  const baseURL = resolveBaseURL(options.baseURL, env);
+  const basePath = resolveBasePath(options.basePath);
+  const trustHost = options.trustHost ?? ["1", "true"].includes(String(env.AUTH_TRUST_HOST ?? "").toLowerCase());
+  const trustedOrigins = resolveTrustedOrigins(options.trustedOrigins, env, baseURL);
+
+  const plugins = options.plugins ?? [];
+  const seen = new Set<string>();
+  for (const [i, plugin] of plugins.entries()) {
+    if (!plugin || typeof plugin.id !== "string") throw new TypeError(`plugins[${i}]: not a plugin (missing id)`);
+    if (seen.has(plugin.id)) throw new TypeError(`plugins[${i}]: plugin "${plugin.id}" is listed twice`);
+    seen.add(plugin.id);
+  }
+
+  const extensions: SchemaExtension[] = [];
+  if (options.user?.additionalFields) {
+    extensions.push({ user: { fields: Object.fromEntries(Object.entries(options.user.additionalFields).map(([k, f]) => [k, { input: true, ...f }])) } });
+  }
+  if (options.session?.additionalFields) extensions.push({ session: { fields: options.session.additionalFields } });
+  for (const p of plugins) if (p.schema) extensions.push(p.schema);
+  const schema = mergeSchema(baseSchema, ...extensions);
+
+  const adapter: Adapter = options.database === undefined ? memoryAdapter(schema) : resolveAdapter(options.database, schema);
+  const databaseHooks: DatabaseHooks[] = [options.databaseHooks ?? {}, ...plugins.map((p) => p.databaseHooks ?? {})];
+  const store = new Store(adapter, schema, databaseHooks);
+
+  const s = options.session ?? {};
+  const sessionConfig = {
+    expiresIn: positive("session.expiresIn", s.expiresIn, 7 * DAY),
+    updateAge: positive("session.updateAge", s.updateAge, DAY),
+    freshAge: positive("session.freshAge", s.freshAge, DAY),
+    cookieCache: { enabled: s.cookieCache?.enabled === true, maxAge: positive("session.cookieCache.maxAge", s.cookieCache?.maxAge, 300) },
+  };
+  const sessions = new SessionManager(store, new Keyring(secrets, "session-token"), new Keyring(secrets, "session-data"), sessionConfig);
+
+  const ep = options.emailAndPassword;
+  const minLen = ep?.minPasswordLength ?? 8;
+  const maxLen = ep?.maxPasswordLength ?? 128;
+  if (!Number.isInteger(minLen) || minLen < 1) throw new TypeError("emailAndPassword.minPasswordLength: must be a positive integer");
+  if (!Number.isInteger(maxLen) || maxLen < minLen || maxLen > 4096) {
+    throw new TypeError("emailAndPassword.maxPasswordLength: must be an integer between minPasswordLength and 4096");
+  }
+  const customHash = ep?.password?.hash;
+  const customVerify = ep?.password?.verify;
+  const password: PasswordPolicy = {
+    enabled: ep?.enabled === true,
+    requireEmailVerification: ep?.requireEmailVerification === true,
+    autoSignIn: ep?.autoSignIn !== false,
+    minPasswordLength: minLen,
+    maxPasswordLength: maxLen,
+    resetPassword: ep?.resetPassword !== false,
+    resetPasswordTokenExpiresIn: positive("emailAndPassword.resetPasswordTokenExpiresIn", ep?.resetPasswordTokenExpiresIn, 3600),
+    revokeSessionsOnPasswordReset: ep?.revokeSessionsOnPasswordReset !== false,
+    hash: customHash ?? hashPassword,
+    verify: customVerify ? (hash, plain) => customVerify({ hash, password: plain }) : verifyPassword,
+    needsRehash: customHash ? () => false : needsRehash,
+    dummyVerify: customVerify ? async (plain) => void (await customVerify({ hash: "x", password: plain }).catch(() => false)) : dummyVerify,
+  };
+  const ev = options.emailVerification ?? {};
+  const verification = {
+    sendOnSignUp: ev.sendOnSignUp ?? password.requireEmailVerification,
+    autoSignInAfterVerification: ev.autoSignInAfterVerification === true,
+    expiresIn: positive("emailVerification.expiresIn", ev.expiresIn, 3600),
+  };
+
+  const appName = options.appName ?? "Gatehouse";
+  const mailer = createMailer({ from: options.email?.from ?? `${appName} <no-reply@localhost>`, transport: options.email?.transport, logger, production });
+  const needsResetMail = password.enabled && password.resetPassword && !ep?.sendResetPassword;
+  const needsVerifyMail = (verification.sendOnSignUp || password.requireEmailVerification) && !ev.sendVerificationEmail;
+  if (production && !mailer.configured && (needsResetMail || needsVerifyMail)) {
+    const feature = needsVerifyMail ? "email verification" : "password reset";
+    throw new TypeError(
+      `email.transport: ${feature} sends mail, but no transport is configured. Set email.transport (an SMTP URL, a nodemailer transporter or a function)` +
+        (needsVerifyMail ? ", or provide emailVerification.sendVerificationEmail." : ", provide emailAndPassword.sendResetPassword, or set emailAndPassword.resetPassword: false."),
+    );
+  }
+  const mail: MailHooks = {
+    async sendVerificationEmail(data, request) {
+      if (ev.sendVerificationEmail) return ev.sendVerificationEmail(data, request);
+      await mailer.send({ to: data.user.email, ...verificationEmail({ url: data.url, user: data.user, appName }) });
+    },
+    async sendResetPassword(data, request) {
+      if (ep?.sendResetPassword) return ep.sendResetPassword(data, request);
+      await mailer.send({ to: data.user.email, ...resetPasswordEmail({ url: data.url, user: data.user, appName }) });
+    },
+    async sendChangeEmailVerification(data) {
+      await mailer.send({ to: data.newEmail, ...changeEmailVerification({ url: data.url, user: data.user, newEmail: data.newEmail, appName }) });
+    },
+  };
+
+  const endpoints: Record<string, AnyEndpoint> = { ...jsonEndpoints };
+  for (const p of plugins) {
+    for (const [name, endpoint] of Object.entries(p.endpoints ?? {})) {
+      if (name in endpoints) throw new TypeError(`plugins: "${p.id}" defines endpoint "${name}", which already exists`);
+      endpoints[name] = endpoint;
+    }
+  }
+  const hooks: AuthHooks[] = [options.hooks ?? {}, ...plugins.map((p) => p.hooks ?? {})];
+
+  const context: AuthContext = {
+    options,
+    appName,
+    basePath,
+    baseURL,
+    trustHost,
+    trustedOrigins,
+    secrets,
+    schema,
+    adapter,
+    store,
+    sessions,
+    mailer,
+    mail,
+    logger,
+    password,
+    verification,
+    cookiePrefix: options.advanced?.cookiePrefix ?? "gatehouse",
+    useSecureCookies: options.advanced?.useSecureCookies,
+    disableOriginCheck: options.advanced?.disableOriginCheck === true,
+    hooks,
+    endpoints,
+    production,
+  };
+  const router = new Router(endpoints);
+  return {
+    handler: createHandler(context, router),
+    api: createApi(context, endpoints) as Api<CoreEndpoints>,
+    options,
+    $context: context,
+    migrate: () => adapter.migrate(),
+    planMigration: () => adapter.planMigration(),
+    close: () => adapter.close(),
+  };
+}
+
+export type { SessionWithUser };

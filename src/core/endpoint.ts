@@ -1,0 +1,73 @@
+import type { z } from "zod";
+import type { AuthContext } from "./context.js";
+import type { SessionWithUser } from "./options.js";
+
+/** HTTP methods an endpoint may answer. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Cookie attributes for {@link EndpointContext.setCookie}. */
+export interface CookieAttributes {
+  maxAge?: number;
+  expires?: Date;
+  httpOnly?: boolean;
+  sameSite?: "lax" | "strict" | "none";
+  secure?: boolean;
+  path?: string;
+}
+
+/** A redirect returned by a handler: 302 over HTTP, `{ redirect: true, url }` through `auth.api`. */
+export class Redirect {
+  constructor(readonly url: string) {}
+}
+
+/** Everything a handler gets for one call. */
+export interface EndpointContext<Body, Query> {
+  readonly auth: AuthContext;
+  readonly body: Body;
+  readonly query: Query;
+  readonly params: Record<string, string>;
+  readonly headers: Headers;
+  /** The incoming request when called over HTTP (or when the caller passed one). */
+  readonly request: Request | undefined;
+  /** Public origin of the app for this call, e.g. "https://example.com". */
+  readonly origin: string;
+  /** Absolute URL of the JSON API, e.g. "https://example.com/api/auth". */
+  readonly apiURL: string;
+  /** Whether cookies are Secure (and prefixed) for this call. */
+  readonly secure: boolean;
+  /** Headers of the response; handlers append Set-Cookie through {@link setCookie}. */
+  readonly responseHeaders: Headers;
+  /** The caller's session (after sliding renewal), or null. Resolved on first use. */
+  getSession(options?: { disableCookieCache?: boolean }): Promise<SessionWithUser | null>;
+  /** Like getSession, but answers 401 UNAUTHORIZED when there is none. */
+  requireSession(options?: { fresh?: boolean }): Promise<SessionWithUser>;
+  setCookie(name: string, value: string, attributes?: CookieAttributes): void;
+  /** Reads a request cookie by its full name. */
+  getCookie(name: string): string | undefined;
+  redirect(url: string): Redirect;
+}
+
+/** One endpoint, defined once and served over HTTP and as `auth.api[name]`. */
+export interface Endpoint<Body = unknown, Query = unknown, Result = unknown> {
+  method: HttpMethod | HttpMethod[];
+  /** Path under basePath, with `:param` segments. */
+  path: string;
+  body?: z.ZodType<Body>;
+  query?: z.ZodType<Query>;
+  /** Not served over HTTP (server-only API). */
+  serverOnly?: boolean;
+  /** Short description for docs and OpenAPI. */
+  summary?: string;
+  handler(ctx: EndpointContext<Body, Query>): Promise<Result | Redirect | Response>;
+}
+
+/** An endpoint of any input/output types. */
+// biome-ignore lint/suspicious/noExplicitAny: heterogeneous endpoint maps need an existential type
+export type AnyEndpoint = Endpoint<any, any, any>;
+
+/** Identity helper that infers an endpoint's types from its schemas. */
+export function defineEndpoint<Body = undefined, Query = undefined, Result = unknown>(
+  endpoint: Endpoint<Body, Query, Result>,
+): Endpoint<Body, Query, Result> {
+  return endpoint;
+}

@@ -1,0 +1,119 @@
+import type { Adapter } from "../db/adapter.js";
+import type { FieldDefinition } from "../db/schema.js";
+import type { EmailMessage, MailTransport } from "../email/types.js";
+import type { AuthHooks, DatabaseHooks } from "./hooks.js";
+import type { Plugin } from "./plugin.js";
+import type { SessionRecord, UserRecord } from "./types.js";
+
+/** Something that receives log lines. `console` fits. */
+export interface Logger {
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}
+
+/** Email + password sign-in and sign-up. */
+export interface EmailAndPasswordOptions {
+  enabled: boolean;
+  /** Refuse sign-in until the email is verified. Default false. */
+  requireEmailVerification?: boolean;
+  /** Sign the user in right after sign-up (unless verification is required). Default true. */
+  autoSignIn?: boolean;
+  /** Default 8. */
+  minPasswordLength?: number;
+  /** Default 128. */
+  maxPasswordLength?: number;
+  /** Custom hashing; by default argon2id (m=19456, t=2, p=1). */
+  password?: {
+    hash?: (password: string) => Promise<string>;
+    verify?: (args: { hash: string; password: string }) => Promise<boolean>;
+  };
+  /** Override the reset mail. */
+  sendResetPassword?: (data: { user: UserRecord; url: string; token: string }, request?: Request) => Promise<void>;
+  /** Lifetime of a reset token in seconds. Default 3600. */
+  resetPasswordTokenExpiresIn?: number;
+  /** Revoke every session after a password reset. Default true. */
+  revokeSessionsOnPasswordReset?: boolean;
+  /** Turn off password reset (no mail needed then). Default: on. */
+  resetPassword?: boolean;
+}
+
+/** Email verification. */
+export interface EmailVerificationOptions {
+  /** Send a verification mail on sign-up. Default: true when `requireEmailVerification`. */
+  sendOnSignUp?: boolean;
+  /** Sign the user in when the link is followed. Default false. */
+  autoSignInAfterVerification?: boolean;
+  /** Lifetime of the link in seconds. Default 3600. */
+  expiresIn?: number;
+  /** Override the verification mail. */
+  sendVerificationEmail?: (data: { user: UserRecord; url: string; token: string }, request?: Request) => Promise<void>;
+}
+
+/** Session lifetime and cookies. */
+export interface SessionOptions {
+  /** Seconds. Default 7 days. */
+  expiresIn?: number;
+  /** Seconds between sliding renewals. Default 1 day. */
+  updateAge?: number;
+  /** Seconds after sign-in during which a session may do sensitive actions. Default 1 day; 0 disables the check. */
+  freshAge?: number;
+  /** Signed cookie carrying session + user so reads skip the database. */
+  cookieCache?: { enabled: boolean; maxAge?: number };
+  additionalFields?: Record<string, FieldDefinition>;
+}
+
+/** What `database` accepts. */
+export type DatabaseOption = unknown;
+
+/** Options of {@link createAuth}. */
+export interface AuthOptions {
+  /** App name used in mails. Default "Gatehouse". */
+  appName?: string;
+  /** Secret(s) of at least 32 characters; the first signs, all verify. Default env AUTH_SECRET / BETTER_AUTH_SECRET. */
+  secret?: string | string[];
+  /** Public origin (and optional path) of the app. Default env AUTH_URL / BETTER_AUTH_URL, else from the request. */
+  baseURL?: string;
+  /** Mount path of the JSON API. Default "/api/auth". */
+  basePath?: string;
+  /** Trust X-Forwarded-Proto / X-Forwarded-Host. Default env AUTH_TRUST_HOST. */
+  trustHost?: boolean;
+  /** Origins allowed to send state-changing requests and to be redirect targets. Env AUTH_TRUSTED_ORIGINS (comma-separated) adds to them. */
+  trustedOrigins?: string[];
+  /**
+   * Storage: a better-sqlite3 Database, a pg Pool, a mysql2 pool, a Kysely instance, a URL
+   * (`sqlite:auth.db`, `postgres://…`, `mysql://…`) or an Adapter. Default: in memory.
+   */
+  database?: DatabaseOption | Adapter;
+  emailAndPassword?: EmailAndPasswordOptions;
+  emailVerification?: EmailVerificationOptions;
+  session?: SessionOptions;
+  user?: {
+    additionalFields?: Record<string, FieldDefinition>;
+    changeEmail?: { enabled: boolean };
+    deleteUser?: { enabled: boolean };
+  };
+  /** Mail: sender and transport (SMTP URL, nodemailer transporter or function). */
+  email?: { from?: string; transport?: MailTransport };
+  databaseHooks?: DatabaseHooks;
+  hooks?: AuthHooks;
+  plugins?: Plugin[];
+  advanced?: {
+    /** Cookie name prefix. Default "gatehouse". */
+    cookiePrefix?: string;
+    /** Force Secure cookies on or off; default: on when the origin is https. */
+    useSecureCookies?: boolean;
+    /** Turn off the Origin checks (not recommended). */
+    disableOriginCheck?: boolean;
+  };
+  logger?: Logger;
+}
+
+/** Email message hook for tests and custom transports. */
+export type { EmailMessage };
+
+/** A session joined with its user, as `getSession` returns it. */
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: UserRecord;
+}

@@ -1,0 +1,34 @@
+import type { SchemaExtension } from "../db/base-schema.js";
+import type { AnyEndpoint } from "./endpoint.js";
+import type { AuthHooks, DatabaseHooks } from "./hooks.js";
+
+/** A rate-limit rule a plugin asks for on one of its paths. */
+export interface RateLimitRule {
+  /** Path relative to basePath, e.g. "/sign-in/username". */
+  path: string;
+  /** Window in seconds. */
+  window: number;
+  /** Requests allowed per window and client. */
+  max: number;
+}
+
+/**
+ * A plugin: an id plus whatever it contributes. The core reads these fields once, when
+ * `createAuth` runs, and never imports a plugin.
+ */
+export interface Plugin {
+  /** Unique id, e.g. "username". */
+  id: string;
+  /** Endpoints added to both HTTP and `auth.api`, keyed by API name. */
+  endpoints?: Record<string, AnyEndpoint>;
+  /** Models and fields added to the schema (migrations pick them up). */
+  schema?: SchemaExtension;
+  /** Endpoint hooks, run after the app's own. */
+  hooks?: AuthHooks;
+  /** Database hooks, run after the app's own. */
+  databaseHooks?: DatabaseHooks;
+  /** Rate-limit rules for the plugin's paths. */
+  rateLimit?: RateLimitRule[];
+  /** Error codes and messages the plugin may answer with. */
+  errorCodes?: Record<string, string>;
+}

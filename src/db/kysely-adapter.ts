@@ -1,0 +1,193 @@
+import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
+import type { Adapter, Row, SortBy, Where } from "./adapter.js";
+import { translateDatabaseError } from "./errors.js";
+import { planMigration, runMigration } from "./migrations.js";
+import {
+  checkWhere,
+  getField,
+  getModel,
+  prepareCreate,
+  prepareUpdate,
+  type ResolvedModel,
+  resolveSchema,
+} from "./model-info.js";
+import type { Schema } from "./schema.js";
+import { decodeRow, encodeValue, selectList, type SqlDialect } from "./sql-dialect.js";
+import { buildWhere } from "./sql-where.js";
+
+/** Options of {@link kyselyAdapter}. */
+export interface KyselyAdapterOptions {
+  schema: Schema;
+  dialect: SqlDialect;
+  /** When true, `close()` destroys the Kysely instance (and its pool). Defaults to false. */
+  ownsConnection?: boolean;
+}
+
+// Kysely<any>: tables and columns come from the runtime schema, so there is no static DB type.
+type AnyKysely = Kysely<any>;
+
+function checkCount(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+    throw new TypeError(`adapter: ${name} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
+function whereSql(clause: RawBuilder<SqlBool> | null): RawBuilder<unknown> {
+  return clause ? sql` where ${clause}` : sql``;
+}
+
+/**
+ * A storage adapter over Kysely for SQLite (better-sqlite3), PostgreSQL (pg) and MySQL /
+ * MariaDB (mysql2). Tables are `modelName ?? model key`, columns `fieldName ?? field name`,
+ * every table has a string primary key `id`; values are converted both ways so rows
+ * round-trip exactly (see `columnType`). Unique violations throw `UniqueViolationError`,
+ * unreachable databases `DatabaseUnavailableError`.
+ *
+ * Where clauses: conditions with connector "OR" form one OR group, the others an AND group,
+ * combined as `(and...) AND (or1 OR or2 ...)`; `null` with eq/ne means IS NULL / IS NOT NULL.
+ * `contains`/`starts_with`/`ends_with` use LIKE, so their case sensitivity is the engine's
+ * (SQLite: case-insensitive for ASCII; PostgreSQL and MySQL tables created here: case-sensitive).
+ */
+export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Adapter {
+  const models = resolveSchema(options.schema);
+  return makeAdapter(db, models, options, false);
+}
+
+function makeAdapter(
+  db: AnyKysely,
+  models: Map<string, ResolvedModel>,
+  options: KyselyAdapterOptions,
+  inTransaction: boolean,
+): Adapter {
+  const { dialect } = options;
+
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
+  };
+
+  const limitSql = (limit: number | undefined, offset: number | undefined): RawBuilder<unknown> => {
+    checkCount("limit", limit);
+    checkCount("offset", offset);
+    if (limit === undefined && !offset) return sql``;
+    const max = dialect === "mysql" ? sql.raw("18446744073709551615") : dialect === "sqlite" ? sql.raw("-1") : null;
+    const lim = limit !== undefined ? sql` limit ${limit}` : max ? sql` limit ${max}` : sql``;
+    return offset ? sql`${lim} offset ${offset}` : lim;
+  };
+
+  const selectRows = async (
+    model: ResolvedModel,
+    where: Where[] | undefined,
+    page: { limit?: number; offset?: number; sortBy?: SortBy },
+  ): Promise<Row[]> => {
+    checkWhere(model, where);
+    const order = page.sortBy
+      ? sql` order by ${sql.id(getField(model, page.sortBy.field).column)} ${sql.raw(
+          page.sortBy.direction === "desc" ? "desc" : "asc",
+        )}`
+      : sql``;
+    const query = sql<Record<string, unknown>>`select ${selectList(dialect, model)} from ${sql.table(model.table)}${whereSql(
+      buildWhere(dialect, model, where),
+    )}${order}${limitSql(page.limit, page.offset)}`;
+    const result = await query.execute(db);
+    return result.rows.map((raw) => decodeRow(model, raw));
+  };
+
+  const firstId = async (model: ResolvedModel, where: Where[]): Promise<string | null> => {
+    checkWhere(model, where);
+    const query = sql<{ id: string }>`select ${sql.id("id")} from ${sql.table(model.table)}${whereSql(
+      buildWhere(dialect, model, where),
+    )}${limitSql(1, undefined)}`;
+    const result = await query.execute(db);
+    return result.rows[0]?.id ?? null;
+  };
+
+  const encodeRow = (model: ResolvedModel, row: Row): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(row)) {
+      const field = getField(model, name);
+      out[field.column] = encodeValue(dialect, field, value);
+    }
+    return out;
+  };
+
+  const updateWhere = async (model: ResolvedModel, where: Where[], update: Row): Promise<number> => {
+    checkWhere(model, where);
+    const changes = encodeRow(model, prepareUpdate(model, update));
+    if (Object.keys(changes).length === 0) return (await selectRows(model, where, {})).length;
+    let query = db.updateTable(model.table).set(changes);
+    const clause = buildWhere(dialect, model, where);
+    if (clause) query = query.where(clause);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  };
+
+  const deleteWhere = async (model: ResolvedModel, where: Where[]): Promise<number> => {
+    checkWhere(model, where);
+    let query = db.deleteFrom(model.table);
+    const clause = buildWhere(dialect, model, where);
+    if (clause) query = query.where(clause);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+
+  const byId = (id: string): Where[] => [{ field: "id", value: id }];
+
+  const adapter: Adapter = {
+    id: dialect,
+    create: ({ model: name, data }) =>
+      guard(async () => {
+        const model = getModel(models, name);
+        const row = prepareCreate(model, data);
+        await db.insertInto(model.table).values(encodeRow(model, row)).execute();
+        return row;
+      }),
+    findOne: ({ model, where }) =>
+      guard(async () => (await selectRows(getModel(models, model), where, { limit: 1 }))[0] ?? null),
+    findMany: ({ model, where, limit, offset, sortBy }) =>
+      guard(() => selectRows(getModel(models, model), where, { limit, offset, sortBy })),
+    update: ({ model: name, where, update }) =>
+      guard(async () => {
+        const model = getModel(models, name);
+        prepareUpdate(model, update); // validate before touching the database
+        const id = await firstId(model, where);
+        if (id === null) return null;
+        await updateWhere(model, byId(id), update);
+        const newId = typeof update.id === "string" ? update.id : id;
+        return (await selectRows(model, byId(newId), { limit: 1 }))[0] ?? null;
+      }),
+    updateMany: ({ model, where, update }) => guard(() => updateWhere(getModel(models, model), where, update)),
+    delete: ({ model: name, where }) =>
+      guard(async () => {
+        const model = getModel(models, name);
+        const id = await firstId(model, where);
+        if (id !== null) await deleteWhere(model, byId(id));
+      }),
+    deleteMany: ({ model, where }) => guard(() => deleteWhere(getModel(models, model), where)),
+    count: ({ model: name, where }) =>
+      guard(async () => {
+        const model = getModel(models, name);
+        checkWhere(model, where);
+        const query = sql<{ count: unknown }>`select count(*) as ${sql.id("count")} from ${sql.table(
+          model.table,
+        )}${whereSql(buildWhere(dialect, model, where))}`;
+        const result = await query.execute(db);
+        return Number(result.rows[0]?.count ?? 0);
+      }),
+    transaction: (fn) => {
+      if (inTransaction) return fn(adapter);
+      return guard(() =>
+        db.transaction().execute((trx) => fn(makeAdapter(trx, models, options, true))),
+      );
+    },
+    migrate: () => guard(() => runMigration(db, dialect, models)),
+    planMigration: () => guard(async () => (await planMigration(db, dialect, models)).map((q) => q.sql)),
+    close: async () => {
+      if (options.ownsConnection && !inTransaction) await db.destroy();
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { defineEndpoint } from "../../core/endpoint.js";
+import { assertSafeCallback, resendVerification, verifyEmail } from "../../flows/email-verification.js";
+import { signInWithPassword, signUpWithPassword } from "../../flows/password.js";
+import { requestPasswordReset, resetPassword, resetPasswordLink } from "../../flows/reset-password.js";
+import { changeEmail, changePassword, deleteUser, listSessions, revokeSession, revokeSessions, signOut, updateUser } from "../../flows/user.js";
+import { userJSON } from "../../flows/password.js";
+import { renderErrorPage } from "./error-page.js";
+
+const email = z.string().trim().max(320).pipe(z.email({ error: "Invalid email" }));
+const password = z.string().min(1).max(4096);
+const url = z.string().max(2048);
+
+/**
+ * The JSON API in Better Auth's dialect: the same paths, bodies, response shapes and error
+ * codes, so `better-auth/client` works unchanged. Each entry is a route over a flow.
+ */
+export const jsonEndpoints = {
+  signUpEmail: defineEndpoint({
+    method: "POST",
+    path: "/sign-up/email",
+    summary: "Create a user with email and password",
+    body: z.looseObject({
+      name: z.string().trim().min(1).max(256),
+      email,
+      password,
+      image: url.optional(),
+      callbackURL: url.optional(),
+      rememberMe: z.boolean().optional(),
+    }),
+    handler: (ctx) => signUpWithPassword(ctx, ctx.body),
+  }),
+  signInEmail: defineEndpoint({
+    method: "POST",
+    path: "/sign-in/email",
+    summary: "Sign in with email and password",
+    body: z.object({ email, password, callbackURL: url.optional(), rememberMe: z.boolean().optional() }),
+    handler: async (ctx) => {
+      assertSafeCallback(ctx, ctx.body.callbackURL);
+      return signInWithPassword(ctx, ctx.body);
+    },
+  }),
+  getSession: defineEndpoint({
+    method: "GET",
+    path: "/get-session",
+    summary: "The current session and user, or null",
+    query: z.object({ disableCookieCache: z.union([z.boolean(), z.enum(["true", "false"])]).optional() }).optional(),
+    handler: async (ctx) => {
+      const disable = ctx.query?.disableCookieCache === true || ctx.query?.disableCookieCache === "true";
+      const s = await ctx.getSession({ disableCookieCache: disable });
+      return s ? { session: s.session, user: userJSON(ctx, s.user) } : null;
+    },
+  }),
+  signOut: defineEndpoint({ method: "POST", path: "/sign-out", summary: "Sign out", handler: (ctx) => signOut(ctx) }),
+  listSessions: defineEndpoint({ method: "GET", path: "/list-sessions", handler: (ctx) => listSessions(ctx) }),
+  revokeSession: defineEndpoint({
+    method: "POST",
+    path: "/revoke-session",
+    body: z.object({ token: z.string().min(1).max(512) }),
+    handler: (ctx) => revokeSession(ctx, ctx.body.token),
+  }),
+  revokeSessions: defineEndpoint({ method: "POST", path: "/revoke-sessions", handler: (ctx) => revokeSessions(ctx, { keepCurrent: false }) }),
+  revokeOtherSessions: defineEndpoint({
+    method: "POST",
+    path: "/revoke-other-sessions",
+    handler: (ctx) => revokeSessions(ctx, { keepCurrent: true }),
+  }),
+  updateUser: defineEndpoint({
+    method: "POST",
+    path: "/update-user",
+    body: z.looseObject({ name: z.string().trim().min(1).max(256).optional(), image: url.nullable().optional() }),
+    handler: (ctx) => updateUser(ctx, ctx.body),
+  }),
+  changePassword: defineEndpoint({
+    method: "POST",
+    path: "/change-password",
+    body: z.object({ currentPassword: password, newPassword: password, revokeOtherSessions: z.boolean().optional() }),
+    handler: (ctx) => changePassword(ctx, ctx.body),
+  }),
+  changeEmail: defineEndpoint({
+    method: "POST",
+    path: "/change-email",
+    body: z.object({ newEmail: email, callbackURL: url.optional() }),
+    handler: (ctx) => changeEmail(ctx, ctx.body),
+  }),
+  deleteUser: defineEndpoint({
+    method: "POST",
+    path: "/delete-user",
+    body: z.object({ password: password.optional(), callbackURL: url.optional(), token: z.string().optional() }).optional(),
+    handler: (ctx) => deleteUser(ctx, ctx.body ?? {}),
+  }),
+  requestPasswordReset: defineEndpoint({
+    method: "POST",
+    path: "/request-password-reset",
+    body: z.object({ email, redirectTo: url.optional() }),
+    handler: (ctx) => requestPasswordReset(ctx, ctx.body.email, ctx.body.redirectTo),
+  }),
+  resetPasswordCallback: defineEndpoint({
+    method: "GET",
+    path: "/reset-password/:token",
+    query: z.object({ callbackURL: url }),
+    handler: (ctx) => resetPasswordLink(ctx, ctx.params.token ?? "", ctx.query.callbackURL),
+  }),
+  resetPassword: defineEndpoint({
+    method: "POST",
+    path: "/reset-password",
+    body: z.object({ newPassword: password, token: z.string().min(1).max(512) }),
+    handler: (ctx) => resetPassword(ctx, ctx.body.token, ctx.body.newPassword),
+  }),
+  verifyEmail: defineEndpoint({
+    method: "GET",
+    path: "/verify-email",
+    query: z.object({ token: z.string().min(1).max(512), callbackURL: url.optional() }),
+    handler: (ctx) => verifyEmail(ctx, ctx.query.token, ctx.query.callbackURL),
+  }),
+  sendVerificationEmail: defineEndpoint({
+    method: "POST",
+    path: "/send-verification-email",
+    body: z.object({ email, callbackURL: url.optional() }),
+    handler: (ctx) => resendVerification(ctx, ctx.body.email, ctx.body.callbackURL),
+  }),
+  ok: defineEndpoint({ method: "GET", path: "/ok", handler: async () => ({ ok: true as const }) }),
+  error: defineEndpoint({
+    method: "GET",
+    path: "/error",
+    query: z.object({ error: z.string().max(128).optional() }).optional(),
+    handler: async (ctx) => renderErrorPage(ctx.query?.error),
+  }),
+};
+

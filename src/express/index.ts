@@ -1,0 +1,2 @@
+export { authSession, getSession, requireAuth } from "./session.js";
+export type { AuthLike, RequireAuthOptions } from "./session.js";

@@ -1,0 +1,98 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { cookieMode, callOrigin } from "../core/call.js";
+import type { Auth } from "../core/create-auth.js";
+import type { SessionWithUser } from "../core/options.js";
+import { publicRow } from "../core/store.js";
+import { parseCookies } from "../http/cookies.js";
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The session of this request, set by `authSession(auth)`; null when signed out. */
+      auth?: SessionWithUser | null;
+    }
+    interface Locals {
+      /** The session for templates, set by `authSession(auth)`; null when signed out. */
+      session?: SessionWithUser | null;
+    }
+  }
+}
+
+/** Something that owns a Gatehouse context (an `auth` instance). */
+export type AuthLike = Pick<Auth, "$context">;
+
+function originOf(auth: AuthLike, req: Request): string {
+  const ctx = auth.$context;
+  if (ctx.baseURL) return ctx.baseURL.origin;
+  // req.protocol honours Express's own `trust proxy` setting.
+  const host = (ctx.trustHost && req.get("x-forwarded-host")?.split(",")[0]?.trim()) || req.get("host") || "localhost";
+  return callOrigin(ctx, new Headers(), new URL(`${req.protocol}://${host}`));
+}
+
+/**
+ * Reads the session of an Express request: straight from the cookie through the session
+ * manager (no synthetic Request, no endpoint pipeline). Pass `res` to have a sliding renewal's
+ * cookies set on the response. Returns null when signed out.
+ */
+export async function getSession(req: Request, auth: AuthLike, res?: Response): Promise<SessionWithUser | null> {
+  const ctx = auth.$context;
+  const mode = cookieMode(ctx, originOf(auth, req));
+  const resolved = await ctx.sessions.resolve(parseCookies(req.headers.cookie), mode);
+  if (!resolved) return null;
+  if (res && resolved.setCookies.length > 0) res.append("Set-Cookie", resolved.setCookies);
+  return { session: resolved.session, user: publicRow(ctx.schema, "user", resolved.user) as SessionWithUser["user"] };
+}
+
+/**
+ * Middleware that puts the session on `req.auth` and `res.locals.session` (null when signed
+ * out) for every request after it, e.g. for templates.
+ */
+export function authSession(auth: AuthLike): RequestHandler {
+  return function gatehouseSession(req: Request, res: Response, next: NextFunction): void {
+    getSession(req, auth, res).then(
+      (session) => {
+        req.auth = session;
+        res.locals.session = session;
+        next();
+      },
+      next,
+    );
+  };
+}
+
+/** Options of {@link requireAuth}. */
+export interface RequireAuthOptions {
+  /** Where browsers are sent when signed out. Default "/sign-in". `callbackUrl` is appended. */
+  signInURL?: string;
+}
+
+function wantsHTML(req: Request): boolean {
+  if (req.xhr) return false;
+  const accept = req.get("accept") ?? "";
+  return req.method === "GET" && accept.includes("text/html");
+}
+
+/**
+ * Protects one route or a whole router: signed-out API requests get 401 `{ code, message }`,
+ * signed-out browser page loads are redirected to the sign-in URL with `callbackUrl`.
+ * Reuses `req.auth` when `authSession` already ran.
+ */
+export function requireAuth(auth: AuthLike, options: RequireAuthOptions = {}): RequestHandler {
+  const signInURL = options.signInURL ?? "/sign-in";
+  return function gatehouseRequireAuth(req: Request, res: Response, next: NextFunction): void {
+    const known = req.auth !== undefined ? Promise.resolve(req.auth) : getSession(req, auth, res);
+    known.then((session) => {
+      req.auth = session;
+      res.locals.session = session;
+      if (session) return next();
+      if (wantsHTML(req)) {
+        const target = new URL(signInURL, "http://placeholder.invalid");
+        target.searchParams.set("callbackUrl", req.originalUrl);
+        const location = target.origin === "http://placeholder.invalid" ? target.pathname + target.search : target.href;
+        res.redirect(302, location);
+        return;
+      }
+      res.status(401).set("cache-control", "no-store").json({ code: "UNAUTHORIZED", message: "Unauthorized" });
+    }, next);
+  };
+}

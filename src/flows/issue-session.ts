@@ -1,0 +1,40 @@
+import { modeForContext } from "../core/call.js";
+import type { EndpointContext } from "../core/endpoint.js";
+import type { Store } from "../core/store.js";
+import type { SessionRecord, UserRecord } from "../core/types.js";
+
+/** Client IP as the edge saw it (set by toNodeHandler / Express glue), else forwarded headers with trustHost. */
+export function clientIp(ctx: EndpointContext<unknown, unknown>): string | null {
+  const fromEdge = ctx.headers.get("x-gatehouse-client-ip");
+  if (fromEdge) return fromEdge;
+  if (ctx.auth.trustHost) return ctx.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+  return null;
+}
+
+/**
+ * The one way to sign a user in: a new session row (never reusing a planted one), its
+ * cookies on the response. Every sign-in method calls this.
+ */
+export async function issueSession(
+  ctx: EndpointContext<unknown, unknown>,
+  store: Store,
+  user: UserRecord,
+  options: { rememberMe?: boolean } = {},
+): Promise<{ token: string; session: SessionRecord }> {
+  const rememberMe = options.rememberMe !== false;
+  const { token, session } = await ctx.auth.sessions.create(store, {
+    userId: user.id,
+    ipAddress: clientIp(ctx),
+    userAgent: ctx.headers.get("user-agent")?.slice(0, 512) ?? null,
+    rememberMe,
+  });
+  for (const cookie of ctx.auth.sessions.sessionCookies(modeForContext(ctx), token, { session, user }, rememberMe)) {
+    ctx.responseHeaders.append("set-cookie", cookie);
+  }
+  return { token, session };
+}
+
+/** Removes the session cookies from the browser. */
+export function clearSessionCookies(ctx: EndpointContext<unknown, unknown>): void {
+  for (const cookie of ctx.auth.sessions.clearCookies(modeForContext(ctx))) ctx.responseHeaders.append("set-cookie", cookie);
+}

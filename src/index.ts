@@ -1,0 +1,15 @@
+export { createAuth } from "./core/create-auth.js";
+export type { Auth, CoreEndpoints } from "./core/create-auth.js";
+export { AuthError, ERROR_CODES, isAuthError } from "./core/errors.js";
+export type { ErrorCode } from "./core/errors.js";
+export { defineEndpoint, Redirect } from "./core/endpoint.js";
+export type { AnyEndpoint, Endpoint, EndpointContext, HttpMethod } from "./core/endpoint.js";
+export type { AuthOptions, EmailAndPasswordOptions, EmailVerificationOptions, Logger, SessionOptions, SessionWithUser } from "./core/options.js";
+export type { AccountRecord, SessionRecord, UserRecord } from "./core/types.js";
+export type { AuthHooks, DatabaseHooks, EndpointHookEvent, ModelHooks } from "./core/hooks.js";
+export type { Plugin, RateLimitRule } from "./core/plugin.js";
+export type { Adapter, Row, Where, WhereOperator } from "./db/adapter.js";
+export type { FieldDefinition, FieldType, ModelDefinition, Schema } from "./db/schema.js";
+export { issueSession } from "./flows/issue-session.js";
+export { signInWithPassword, verifyCredentials, normalizeEmail, userJSON } from "./flows/password.js";
+export type { EmailMessage, MailTransport } from "./email/types.js";

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { fromNodeHeaders } from "./from-node-headers.js";
+
+/** The part of an auth instance the Node handler needs. */
+export interface HasHandler {
+  handler(request: Request): Promise<Response>;
+}
+
+/** Express adds these to IncomingMessage; plain Node servers do not. */
+interface MaybeExpressRequest extends IncomingMessage {
+  originalUrl?: string;
+  protocol?: string;
+  ip?: string;
+  body?: unknown;
+  _body?: boolean;
+}
+
+/** A Node/Express request handler. The optional `next` is ignored: auth routes always answer. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
+
+/** Header the edge uses to pass the socket's client address to the core; never taken from clients. */
+export const CLIENT_IP_HEADER = "x-gatehouse-client-ip";
+
+/** Builds a Web Request from a Node request (body streamed, or re-encoded if a body parser already ran). */
+export function toWebRequest(req: MaybeExpressRequest): Request {
+  const headers = fromNodeHeaders(req.headers);
+  headers.delete(CLIENT_IP_HEADER);
+  const ip = req.ip ?? req.socket?.remoteAddress;
+  if (ip) headers.set(CLIENT_IP_HEADER, ip);
+  const encrypted = Boolean((req.socket as { encrypted?: boolean } | undefined)?.encrypted);
+  const protocol = typeof req.protocol === "string" ? req.protocol : encrypted ? "https" : "http";
+  const host = req.headers.host ?? "localhost";
+  const path = req.originalUrl ?? req.url ?? "/";
+  let url: string;
+  try {
+    url = new URL(path, `${protocol}://${host}`).href;
+  } catch {
+    url = new URL(path.startsWith("/") ? path : "/", `${protocol}://localhost`).href;
+  }
+  const method = req.method ?? "GET";
+  const init: RequestInit & { duplex?: "half" } = { method, headers };
+  if (method !== "GET" && method !== "HEAD") {
+    const consumed = req._body === true || req.readableEnded || (req.complete && !req.readable);
+    if (consumed && req.body !== undefined) {
+      // A body parser (express.json / urlencoded / text) already read the stream: re-encode its result.
+      const parsed = req.body;
+      const text = typeof parsed === "string" ? parsed : Buffer.isBuffer(parsed) ? parsed.toString("utf8") : JSON.stringify(parsed ?? {});
+      if (typeof parsed === "object" && parsed !== null && !Buffer.isBuffer(parsed)) headers.set("content-type", "application/json");
+      headers.set("content-length", String(Buffer.byteLength(text)));
+      init.body = text;
+    } else if (consumed) {
+      headers.delete("content-length");
+    } else {
+      init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+      init.duplex = "half";
+    }
+  }
+  return new Request(url, init);
+}
+
+/** Writes a Web Response to a Node response. */
+export async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  const cookies = response.headers.getSetCookie();
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  res.end(body);
+}
+
+/**
+ * Adapts an auth instance to Node's `(req, res)`: mount it with
+ * `app.all("/api/auth/*", toNodeHandler(auth))` (Express 4), `"/api/auth/*splat"` (Express 5)
+ * or `app.use("/api/auth", toNodeHandler(auth))`. Works whether or not a body parser ran first.
+ */
+export function toNodeHandler(auth: HasHandler): NodeHandler {
+  return async function gatehouseNodeHandler(req, res, next): Promise<void> {
+    try {
+      const response = await auth.handler(toWebRequest(req as MaybeExpressRequest));
+      await writeWebResponse(res, response);
+    } catch (error) {
+      if (next) next(error);
+      else {
+        res.statusCode = 500;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error" }));
+      }
+    }
+  };
+}
