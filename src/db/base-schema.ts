@@ -20,7 +20,11 @@ export const baseSchema: Schema = {
     fields: {
       /** SHA-256 (hex) of the session token; the raw token exists only in the cookie. */
       token: { type: "string", unique: true },
-      userId: { type: "string", index: true, references: { model: "user", field: "id", onDelete: "cascade" } },
+      userId: {
+        type: "string",
+        index: true,
+        references: { model: "user", field: "id", onDelete: "cascade" },
+      },
       expiresAt: { type: "date" },
       ipAddress: { type: "string", required: false },
       userAgent: { type: "string", required: false },
@@ -31,7 +35,11 @@ export const baseSchema: Schema = {
     fields: {
       accountId: { type: "string" },
       providerId: { type: "string" },
-      userId: { type: "string", index: true, references: { model: "user", field: "id", onDelete: "cascade" } },
+      userId: {
+        type: "string",
+        index: true,
+        references: { model: "user", field: "id", onDelete: "cascade" },
+      },
       accessToken: { type: "string", required: false, returned: false },
       refreshToken: { type: "string", required: false, returned: false },
       idToken: { type: "string", required: false, returned: false },

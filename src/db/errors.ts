@@ -69,7 +69,9 @@ export function translateDatabaseError(error: unknown): unknown {
     return new UniqueViolationError(message, { cause: error });
   }
   if (codes.some((c) => UNAVAILABLE_CODES.has(c))) {
-    return new DatabaseUnavailableError(`the database is unavailable: ${message || codes[0]}`, { cause: error });
+    return new DatabaseUnavailableError(`the database is unavailable: ${message || codes[0]}`, {
+      cause: error,
+    });
   }
   return error;
 }

@@ -73,7 +73,8 @@ function makeAdapter(
     checkCount("limit", limit);
     checkCount("offset", offset);
     if (limit === undefined && !offset) return sql``;
-    const max = dialect === "mysql" ? sql.raw("18446744073709551615") : dialect === "sqlite" ? sql.raw("-1") : null;
+    const max =
+      dialect === "mysql" ? sql.raw("18446744073709551615") : dialect === "sqlite" ? sql.raw("-1") : null;
     const lim = limit !== undefined ? sql` limit ${limit}` : max ? sql` limit ${max}` : sql``;
     return offset ? sql`${lim} offset ${offset}` : lim;
   };
@@ -89,7 +90,9 @@ function makeAdapter(
           page.sortBy.direction === "desc" ? "desc" : "asc",
         )}`
       : sql``;
-    const query = sql<Record<string, unknown>>`select ${selectList(dialect, model)} from ${sql.table(model.table)}${whereSql(
+    const query = sql<
+      Record<string, unknown>
+    >`select ${selectList(dialect, model)} from ${sql.table(model.table)}${whereSql(
       buildWhere(dialect, model, where),
     )}${order}${limitSql(page.limit, page.offset)}`;
     const result = await query.execute(db);
@@ -159,7 +162,8 @@ function makeAdapter(
         const newId = typeof update.id === "string" ? update.id : id;
         return (await selectRows(model, byId(newId), { limit: 1 }))[0] ?? null;
       }),
-    updateMany: ({ model, where, update }) => guard(() => updateWhere(getModel(models, model), where, update)),
+    updateMany: ({ model, where, update }) =>
+      guard(() => updateWhere(getModel(models, model), where, update)),
     delete: ({ model: name, where }) =>
       guard(async () => {
         const model = getModel(models, name);
@@ -179,9 +183,7 @@ function makeAdapter(
       }),
     transaction: (fn) => {
       if (inTransaction) return fn(adapter);
-      return guard(() =>
-        db.transaction().execute((trx) => fn(makeAdapter(trx, models, options, true))),
-      );
+      return guard(() => db.transaction().execute((trx) => fn(makeAdapter(trx, models, options, true))));
     },
     migrate: () => guard(() => runMigration(db, dialect, models)),
     planMigration: () => guard(async () => (await planMigration(db, dialect, models)).map((q) => q.sql)),

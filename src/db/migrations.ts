@@ -26,7 +26,11 @@ function referenceOf(models: Map<string, ResolvedModel>, field: ResolvedField): 
   const ref = field.definition.references;
   if (!ref) return null;
   const target = getModel(models, ref.model);
-  return { table: target.table, column: getField(target, ref.field).column, onDelete: ref.onDelete ?? "no action" };
+  return {
+    table: target.table,
+    column: getField(target, ref.field).column,
+    onDelete: ref.onDelete ?? "no action",
+  };
 }
 
 /** Tables first that others reference, so foreign keys always point at an existing table. */
@@ -72,7 +76,11 @@ async function existingTables(db: AnyKysely, dialect: SqlDialect): Promise<Map<s
 /** A static default that can become a SQL DEFAULT, so a NOT NULL column can be added to filled tables. */
 function staticDefault(dialect: SqlDialect, field: ResolvedField): unknown {
   const value = field.definition.defaultValue;
-  if (!["string", "number", "boolean"].includes(typeof value) || field.type === "date" || field.type === "json") {
+  if (
+    !["string", "number", "boolean"].includes(typeof value) ||
+    field.type === "date" ||
+    field.type === "json"
+  ) {
     return undefined;
   }
   return encodeValue(dialect, field, value);
@@ -117,10 +125,15 @@ export async function planMigration(
         );
       }
       if (field.definition.index && !field.definition.unique) {
-        wantedIndexes.push({ name: objectName(model.table, field.column, "idx"), ...at(model, field), unique: false });
+        wantedIndexes.push({
+          name: objectName(model.table, field.column, "idx"),
+          ...at(model, field),
+          unique: false,
+        });
       }
     }
-    if (dialect === "mysql") create = create.modifyEnd(sql`engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin`);
+    if (dialect === "mysql")
+      create = create.modifyEnd(sql`engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin`);
     out.push(create.compile());
   }
 
@@ -130,28 +143,42 @@ export async function planMigration(
     for (const field of model.fields) {
       if (columns.has(field.column)) {
         if (field.definition.index && !field.definition.unique) {
-          wantedIndexes.push({ name: objectName(model.table, field.column, "idx"), ...at(model, field), unique: false });
+          wantedIndexes.push({
+            name: objectName(model.table, field.column, "idx"),
+            ...at(model, field),
+            unique: false,
+          });
         }
         continue;
       }
       const ref = referenceOf(models, field);
       const fallback = staticDefault(dialect, field);
       const alter = db.schema.alterTable(model.table).addColumn(field.column, type(field), (col) => {
-        let c = field.definition.required !== false && fallback !== undefined ? col.notNull().defaultTo(fallback) : col;
-        if (ref && dialect === "sqlite") c = c.references(`${ref.table}.${ref.column}`).onDelete(ref.onDelete);
+        let c =
+          field.definition.required !== false && fallback !== undefined
+            ? col.notNull().defaultTo(fallback)
+            : col;
+        if (ref && dialect === "sqlite")
+          c = c.references(`${ref.table}.${ref.column}`).onDelete(ref.onDelete);
         return c;
       });
       out.push(alter.compile());
       if (ref && dialect !== "sqlite") {
         const fk = db.schema
           .alterTable(model.table)
-          .addForeignKeyConstraint(objectName(model.table, field.column, "fkey"), [field.column], ref.table, [ref.column])
+          .addForeignKeyConstraint(objectName(model.table, field.column, "fkey"), [field.column], ref.table, [
+            ref.column,
+          ])
           .onDelete(ref.onDelete);
         out.push(fk.compile());
       }
       if (field.definition.unique || field.definition.index) {
         const unique = field.definition.unique === true;
-        wantedIndexes.push({ name: objectName(model.table, field.column, unique ? "key" : "idx"), ...at(model, field), unique });
+        wantedIndexes.push({
+          name: objectName(model.table, field.column, unique ? "key" : "idx"),
+          ...at(model, field),
+          unique,
+        });
       }
     }
   }

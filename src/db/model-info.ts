@@ -28,7 +28,12 @@ export function resolveSchema(schema: Schema): Map<string, ResolvedModel> {
       if (name === "id") continue;
       fields.push({ name, column: definition.fieldName ?? name, type: definition.type, definition });
     }
-    out.set(key, { key, table: model.modelName ?? key, fields, byName: new Map(fields.map((f) => [f.name, f])) });
+    out.set(key, {
+      key,
+      table: model.modelName ?? key,
+      fields,
+      byName: new Map(fields.map((f) => [f.name, f])),
+    });
   }
   return out;
 }

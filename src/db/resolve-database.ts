@@ -16,15 +16,20 @@ const ACCEPTED =
 // Drivers are optional dependencies, loaded only when used. In the CJS build `import.meta.url`
 // is empty, so prefer `__filename` when it exists.
 const requireFrom = (): NodeJS.Require =>
-  typeof __filename === "string" && __filename !== "" ? createRequire(__filename) : createRequire(import.meta.url);
+  typeof __filename === "string" && __filename !== ""
+    ? createRequire(__filename)
+    : createRequire(import.meta.url);
 
 function loadDriver<T>(pkg: string, purpose: string): T {
   try {
     return requireFrom()(pkg) as T;
   } catch (error) {
-    throw new Error(`database: ${purpose} needs the "${pkg}" package; install it with \`npm install ${pkg}\``, {
-      cause: error,
-    });
+    throw new Error(
+      `database: ${purpose} needs the "${pkg}" package; install it with \`npm install ${pkg}\``,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -120,15 +125,19 @@ export function resolveAdapter(database: unknown, schema: Schema): Adapter {
   }
   if (isAdapter(database)) return database;
   const value = database as Record<string, unknown>;
-  if (has(value, "selectFrom", "getExecutor")) return wrap(value as unknown as Kysely<unknown>, kyselyDialect(value as never));
+  if (has(value, "selectFrom", "getExecutor"))
+    return wrap(value as unknown as Kysely<unknown>, kyselyDialect(value as never));
   if (typeof value.db === "object" && value.db !== null && has(value.db, "selectFrom", "getExecutor")) {
     const type = value.type;
     if (type !== "sqlite" && type !== "postgres" && type !== "mysql") {
-      throw new TypeError(`database: { db, type } needs type "sqlite", "postgres" or "mysql", got ${String(type)}`);
+      throw new TypeError(
+        `database: { db, type } needs type "sqlite", "postgres" or "mysql", got ${String(type)}`,
+      );
     }
     return wrap(value.db as Kysely<unknown>, type);
   }
-  if (has(value, "prepare", "pragma")) return wrap(sqliteKysely(value as unknown as BetterSqliteLike), "sqlite");
+  if (has(value, "prepare", "pragma"))
+    return wrap(sqliteKysely(value as unknown as BetterSqliteLike), "sqlite");
   if (has(value, "connect", "query") && ("totalCount" in value || value.constructor?.name === "Pool")) {
     return wrap(new Kysely({ dialect: new PostgresDialect({ pool: value as never }) }), "postgres");
   }

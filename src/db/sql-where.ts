@@ -21,9 +21,12 @@ function condition(dialect: SqlDialect, model: ResolvedModel, where: Where): Raw
     case "in":
     case "not_in": {
       const list = (Array.isArray(where.value) ? where.value : [where.value]).map(encode);
-      if (list.length === 0) return operator === "in" ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${column} is not null`;
+      if (list.length === 0)
+        return operator === "in" ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${column} is not null`;
       const values = sql.join(list);
-      return operator === "in" ? sql<SqlBool>`${column} in (${values})` : sql<SqlBool>`${column} not in (${values})`;
+      return operator === "in"
+        ? sql<SqlBool>`${column} in (${values})`
+        : sql<SqlBool>`${column} not in (${values})`;
     }
     case "contains":
     case "starts_with":
@@ -38,7 +41,9 @@ function condition(dialect: SqlDialect, model: ResolvedModel, where: Where): Raw
       if (where.value === null || where.value === undefined) {
         if (operator === "eq") return sql<SqlBool>`${column} is null`;
         if (operator === "ne") return sql<SqlBool>`${column} is not null`;
-        throw new TypeError(`adapter: operator "${operator}" cannot compare "${model.key}.${field.name}" with null`);
+        throw new TypeError(
+          `adapter: operator "${operator}" cannot compare "${model.key}.${field.name}" with null`,
+        );
       }
       return sql<SqlBool>`${column} ${sql.raw(COMPARISON[operator])} ${encode(where.value)}`;
     }
@@ -60,10 +65,12 @@ export function buildWhere(
   const { and, or } = splitWhere(where);
   const parts = and.map((w) => condition(dialect, model, w));
   if (or.length > 0) {
-    parts.push(sql<SqlBool>`(${sql.join(
-      or.map((w) => condition(dialect, model, w)),
-      sql` or `,
-    )})`);
+    parts.push(
+      sql<SqlBool>`(${sql.join(
+        or.map((w) => condition(dialect, model, w)),
+        sql` or `,
+      )})`,
+    );
   }
   if (parts.length === 0) return null;
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
