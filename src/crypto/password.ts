@@ -59,7 +59,10 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
  * Tries the NFKC-normalised password, then the password as typed when that differs:
  * imported hashes may have been made without normalisation.
  */
-async function withNormalisation(password: string, check: (candidate: string) => Promise<boolean>): Promise<boolean> {
+async function withNormalisation(
+  password: string,
+  check: (candidate: string) => Promise<boolean>,
+): Promise<boolean> {
   const normalised = password.normalize("NFKC");
   if (await check(normalised)) return true;
   return normalised !== password ? check(password) : false;

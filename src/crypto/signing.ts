@@ -142,7 +142,10 @@ export async function encryptJSON(payload: unknown, options: EncryptJSONOptions)
  * Returns `null` when no secret decrypts it, when it is malformed, or when it has expired.
  * Never throws for a bad token. The payload is not validated: `T` is the caller's assertion.
  */
-export async function decryptJSON<T = unknown>(token: string, options: DecryptJSONOptions): Promise<T | null> {
+export async function decryptJSON<T = unknown>(
+  token: string,
+  options: DecryptJSONOptions,
+): Promise<T | null> {
   assertSecrets(options.secrets, "decryptJSON");
   if (typeof token !== "string" || token.length === 0) return null;
   for (const secret of options.secrets) {

@@ -1,5 +1,12 @@
 import { EmailDeliveryError } from "./errors.js";
-import type { EmailMessage, Mailer, MailerLogger, MailTransport, MailTransporter, SendEmailFunction } from "./types.js";
+import type {
+  EmailMessage,
+  Mailer,
+  MailerLogger,
+  MailTransport,
+  MailTransporter,
+  SendEmailFunction,
+} from "./types.js";
 
 export { EmailDeliveryError } from "./errors.js";
 

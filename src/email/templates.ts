@@ -58,9 +58,15 @@ interface Layout {
 }
 
 function render(layout: Layout): EmailContent {
-  const text = [layout.greeting, "", ...layout.lines, "", `${layout.action}: ${layout.url}`, "", layout.footer].join(
-    "\n",
-  );
+  const text = [
+    layout.greeting,
+    "",
+    ...layout.lines,
+    "",
+    `${layout.action}: ${layout.url}`,
+    "",
+    layout.footer,
+  ].join("\n");
   const paragraphs = layout.lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n");
   const html = [
     "<!doctype html>",

@@ -30,7 +30,9 @@ describe("hmacSha256 (RFC 4231)", () => {
   it("test case 4", () => {
     const key = Uint8Array.from({ length: 25 }, (_, i) => i + 1);
     const data = new Uint8Array(50).fill(0xcd);
-    expect(hex(hmacSha256(key, data))).toBe("82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
+    expect(hex(hmacSha256(key, data))).toBe(
+      "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+    );
   });
 
   it("base64url variant encodes the same MAC", () => {

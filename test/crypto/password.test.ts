@@ -34,10 +34,9 @@ describe("hashPassword / verifyPassword (argon2id)", () => {
   });
 
   it("verifies argon2i and argon2d PHC strings", async () => {
-    const { hash, Algorithm } = await import("@node-rs/argon2");
-    // Algorithm is a const enum in the typings; read it at runtime.
-    const algorithms = Algorithm as unknown as { Argon2i: number; Argon2d: number };
-    for (const algorithm of [algorithms.Argon2i, algorithms.Argon2d]) {
+    const { hash } = await import("@node-rs/argon2");
+    // `Algorithm` is an ambient const enum, unusable under verbatimModuleSyntax: Argon2d = 0, Argon2i = 1.
+    for (const algorithm of [0, 1]) {
       const phc = await hash("pw-123456", { algorithm, memoryCost: 4096, timeCost: 1 });
       expect(phc).toMatch(/^\$argon2(i|d)\$/);
       expect(await verifyPassword(phc, "pw-123456")).toBe(true);

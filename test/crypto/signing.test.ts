@@ -122,6 +122,8 @@ describe("encryptJSON / decryptJSON", () => {
 
   it("throws TypeError on misuse", async () => {
     await expect(encryptJSON(payload, { secrets: [], purpose: "x", maxAge: 60 })).rejects.toThrow(TypeError);
-    await expect(encryptJSON(payload, { secrets: [OLD], purpose: "x", maxAge: 0 })).rejects.toThrow(TypeError);
+    await expect(encryptJSON(payload, { secrets: [OLD], purpose: "x", maxAge: 0 })).rejects.toThrow(
+      TypeError,
+    );
   });
 });

@@ -62,7 +62,12 @@ describe("createMailer with a real SMTP server", () => {
   });
 
   it("delivers through a nodemailer transporter, with from filled in", async () => {
-    const transporter = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
+    const transporter = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port,
+      secure: false,
+      ignoreTLS: true,
+    });
     const mailer = createMailer({ from: FROM, transport: transporter });
     await mailer.send(message({ to: "bob@example.test", subject: "Reset" }));
     const mail = received.at(-1)!;
@@ -122,7 +127,11 @@ describe("createMailer without a transport", () => {
 
   it("throws in production", async () => {
     const lines: string[] = [];
-    const mailer = createMailer({ from: FROM, production: true, logger: { info: (line) => lines.push(line) } });
+    const mailer = createMailer({
+      from: FROM,
+      production: true,
+      logger: { info: (line) => lines.push(line) },
+    });
     expect(mailer.configured).toBe(false);
     await expect(mailer.send(message())).rejects.toBeInstanceOf(EmailDeliveryError);
     expect(lines).toHaveLength(0);
