@@ -24,9 +24,22 @@ export type AuthLike = Pick<Auth, "$context">;
 function originOf(auth: AuthLike, req: Request): string {
   const ctx = auth.$context;
   if (ctx.baseURL) return ctx.baseURL.origin;
-  // req.protocol honours Express's own `trust proxy` setting.
-  const host = (ctx.trustHost && req.get("x-forwarded-host")?.split(",")[0]?.trim()) || req.get("host") || "localhost";
-  return callOrigin(ctx, new Headers(), new URL(`${req.protocol}://${host}`));
+  // req.protocol honours Express's own `trust proxy` setting; with trustHost, callOrigin also
+  // applies X-Forwarded-Proto/Host exactly as the core does, so both pick the same cookie names.
+  const forwarded = new Headers();
+  if (ctx.trustHost) {
+    for (const name of ["x-forwarded-proto", "x-forwarded-host"]) {
+      const value = req.get(name);
+      if (value) forwarded.set(name, value);
+    }
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(`${req.protocol}://${req.get("host") || "localhost"}`);
+  } catch {
+    url = undefined; // A junk Host header: fall back to callOrigin's default rather than throwing.
+  }
+  return callOrigin(ctx, forwarded, url);
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { fromNodeHeaders } from "./from-node-headers.js";
+import { CLIENT_IP_HEADER, fromNodeHeaders } from "./from-node-headers.js";
+
+export { CLIENT_IP_HEADER };
 
 /** The part of an auth instance the Node handler needs. */
 export interface HasHandler {
@@ -18,9 +20,6 @@ interface MaybeExpressRequest extends IncomingMessage {
 
 /** A Node/Express request handler. The optional `next` is ignored: auth routes always answer. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
-
-/** Header the edge uses to pass the socket's client address to the core; never taken from clients. */
-export const CLIENT_IP_HEADER = "x-gatehouse-client-ip";
 
 /** Builds a Web Request from a Node request (body streamed, or re-encoded if a body parser already ran). */
 export function toWebRequest(req: MaybeExpressRequest): Request {
