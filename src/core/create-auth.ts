@@ -219,6 +219,7 @@ export function createAuth(options: AuthOptions = {}): Auth {
     endpoints,
     production,
   };
+  for (const p of plugins) p.init?.(context);
   const router = new Router(endpoints);
   return {
     handler: createHandler(context, router),

@@ -1,4 +1,10 @@
-import type { Row } from "../db/adapter.js";
+import type { Row, Where } from "../db/adapter.js";
+
+/** What a hook is told about the write besides the data. */
+export interface HookMeta {
+  /** For update and delete: which rows are targeted. */
+  where?: Where[];
+}
 
 /** The models database hooks can observe. */
 export type HookedModel = "user" | "session" | "account" | "verification";
@@ -13,7 +19,7 @@ export interface ModelHooks {
     after?: (row: Row) => Promise<void> | void;
   };
   update?: {
-    before?: (update: Row) => Promise<BeforeHookResult | void> | BeforeHookResult | void;
+    before?: (update: Row, meta: HookMeta) => Promise<BeforeHookResult | void> | BeforeHookResult | void;
     after?: (row: Row) => Promise<void> | void;
   };
   delete?: {

@@ -1,4 +1,5 @@
 import type { SchemaExtension } from "../db/base-schema.js";
+import type { AuthContext } from "./context.js";
 import type { AnyEndpoint } from "./endpoint.js";
 import type { AuthHooks, DatabaseHooks } from "./hooks.js";
 
@@ -29,6 +30,8 @@ export interface Plugin {
   databaseHooks?: DatabaseHooks;
   /** Rate-limit rules for the plugin's paths. */
   rateLimit?: RateLimitRule[];
+  /** Called once when `createAuth` has built its context; keep what the plugin needs from it. */
+  init?: (context: AuthContext) => void;
   /** Error codes and messages the plugin may answer with. */
   errorCodes?: Record<string, string>;
 }

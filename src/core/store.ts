@@ -59,7 +59,7 @@ export class Store {
     let data: Row = stripUndefined(update);
     if (this.schema[model]?.fields.updatedAt && data.updatedAt === undefined) data.updatedAt = new Date();
     for (const hooks of this.hooksFor(model)) {
-      const result = await hooks.update?.before?.(data);
+      const result = await hooks.update?.before?.(data, { where });
       if (result === false) throw new AuthError(422, "FORBIDDEN", { message: `updating ${model} was refused` });
       if (result && typeof result === "object") data = { ...data, ...result.data };
     }

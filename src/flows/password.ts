@@ -2,8 +2,9 @@ import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import { publicRow, type Store } from "../core/store.js";
 import type { UserRecord } from "../core/types.js";
+import type { FieldDefinition } from "../db/schema.js";
 import { issueSession } from "./issue-session.js";
-import { sendVerificationMail } from "./email-verification.js";
+import { assertSafeCallback, sendVerificationMail } from "./email-verification.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
@@ -36,12 +37,35 @@ export function checkPasswordPolicy(ctx: Ctx, password: string): void {
 /** Picks the additional user fields a client may set. */
 export function inputUserFields(ctx: Ctx, input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const extra = ctx.auth.options.user?.additionalFields ?? {};
-  for (const [name, field] of Object.entries(extra)) {
-    if (field.input === false || input[name] === undefined) continue;
-    out[name] = input[name];
+  // Fields of the user model a client may set: app additionalFields and plugin fields marked `input: true`.
+  const fields = ctx.auth.schema.user?.fields ?? {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (field.input !== true || input[name] === undefined) continue;
+    out[name] = checkFieldValue(name, field, input[name]);
   }
   return out;
+}
+
+/**
+ * Client values reach the database as they are, so their type is checked here: an object in a
+ * string column was a 500 on SQL adapters and "[object Object]" in memory. Dates may be given
+ * as ISO strings or epoch milliseconds.
+ */
+function checkFieldValue(name: string, field: FieldDefinition, value: unknown): unknown {
+  if (value === null && field.required === false) return null;
+  const ok =
+    (field.type === "string" && typeof value === "string") ||
+    (field.type === "number" && typeof value === "number" && Number.isFinite(value)) ||
+    (field.type === "boolean" && typeof value === "boolean") ||
+    (field.type === "date" && (typeof value === "string" || typeof value === "number") && !Number.isNaN(new Date(value).getTime())) ||
+    field.type === "json";
+  if (!ok) {
+    throw new AuthError(400, "VALIDATION_ERROR", {
+      message: `[body.${name}] expected ${field.type}`,
+      details: { field: `body.${name}` },
+    });
+  }
+  return field.type === "date" ? new Date(value as string | number) : value;
 }
 
 /** Shapes a user row for a response (no hidden fields). */
@@ -59,6 +83,9 @@ export async function signUpWithPassword(
   extraFields: Record<string, unknown> = {},
 ): Promise<{ token: string | null; user: UserRecord }> {
   requireEnabled(ctx);
+  // Checked before anything is written: refusing it later (when the verification mail is
+  // built) would leave a created user behind a 403.
+  assertSafeCallback(ctx, input.callbackURL);
   checkPasswordPolicy(ctx, input.password);
   const email = normalizeEmail(input.email);
   const { store, password } = ctx.auth;

@@ -70,7 +70,9 @@ export class SessionManager {
 
   /** Set-Cookie values that hand a new session to the browser. */
   sessionCookies(mode: CookieMode, token: string, data: SessionWithUser, rememberMe: boolean): string[] {
-    const maxAge = rememberMe ? Math.max(0, Math.floor((data.session.expiresAt.getTime() - Date.now()) / 1000)) : undefined;
+    // Round up: the session row was written a few milliseconds ago, and flooring would give a
+    // fresh 7-day session a Max-Age of 604799 whenever a millisecond ticked in between.
+    const maxAge = rememberMe ? Math.max(0, Math.ceil((data.session.expiresAt.getTime() - Date.now()) / 1000)) : undefined;
     const out = [serializeCookie(mode.names.sessionToken, this.tokenSigner.sign(token), { secure: mode.secure, maxAge })];
     out.push(
       rememberMe

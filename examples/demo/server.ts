@@ -1,0 +1,36 @@
+import express from "express";
+import { fromNodeHeaders, toNodeHandler } from "../../src/node/index.js";
+import { requireAuth } from "../../src/express/index.js";
+import { auth } from "./auth.js";
+import { PAGE, SCRIPT } from "./page.js";
+
+const port = Number(process.env.PORT ?? 3000);
+const app = express();
+
+app.all("/api/auth/*splat", toNodeHandler(auth));
+app.use(express.json());
+
+app.get("/", (_req, res) => {
+  res.type("html").send(PAGE);
+});
+app.get("/app.js", (_req, res) => {
+  res.type("application/javascript").send(SCRIPT);
+});
+app.get("/api/me", async (req, res) => {
+  res.json(await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }));
+});
+app.get("/api/private", requireAuth(auth), (req, res) => {
+  res.json({ message: `Hello ${req.auth?.user.name}` });
+});
+
+const ran = await auth.migrate();
+if (ran.length > 0) console.log(`demo: database migrated (${ran.length} statements)`);
+const server = app.listen(port, "127.0.0.1", () => {
+  console.log(`Gatehouse demo on http://localhost:${port}`);
+});
+const stop = (): void => {
+  server.close();
+  void auth.close();
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
