@@ -1,11 +1,12 @@
 import { modeForContext } from "../core/call.js";
+import { getClientIp } from "../core/client-ip.js";
 import type { EndpointContext } from "../core/endpoint.js";
 import type { Store } from "../core/store.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
 
-/** Client IP as the edge saw it (set by toNodeHandler / Express glue), else forwarded headers with trustHost. */
+/** Client IP as the edge saw it (recorded by toNodeHandler), else X-Forwarded-For with trustHost. */
 export function clientIp(ctx: EndpointContext<unknown, unknown>): string | null {
-  const fromEdge = ctx.headers.get("x-gatehouse-client-ip");
+  const fromEdge = getClientIp(ctx.request);
   if (fromEdge) return fromEdge;
   if (ctx.auth.trustHost) return ctx.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
   return null;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { setClientIp } from "../core/client-ip.js";
 import { CLIENT_IP_HEADER, fromNodeHeaders } from "./from-node-headers.js";
 
 export { CLIENT_IP_HEADER };
@@ -25,8 +26,6 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (er
 export function toWebRequest(req: MaybeExpressRequest): Request {
   const headers = fromNodeHeaders(req.headers);
   headers.delete(CLIENT_IP_HEADER);
-  const ip = req.ip ?? req.socket?.remoteAddress;
-  if (ip) headers.set(CLIENT_IP_HEADER, ip);
   const encrypted = Boolean((req.socket as { encrypted?: boolean } | undefined)?.encrypted);
   const protocol = typeof req.protocol === "string" ? req.protocol : encrypted ? "https" : "http";
   const host = req.headers.host ?? "localhost";
@@ -55,7 +54,11 @@ export function toWebRequest(req: MaybeExpressRequest): Request {
       init.duplex = "half";
     }
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  // req.ip honours Express's `trust proxy`; plain Node gets the socket address.
+  const ip = req.ip ?? req.socket?.remoteAddress;
+  if (ip) setClientIp(request, ip);
+  return request;
 }
 
 /** Writes a Web Response to a Node response. */
