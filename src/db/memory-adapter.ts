@@ -17,13 +17,12 @@ type Store = Map<string, Map<string, Row>>;
 /**
  * An adapter that keeps rows in process memory: for tests and demos, never for production.
  * It enforces unique fields (throwing {@link UniqueViolationError}), applies `onDelete` of
- * references, returns copies, and rolls a transaction back by restoring a snapshot (writes
- * made outside the transaction while it runs are rolled back with it).
+ * references, returns copies, and rolls a transaction back by restoring a snapshot. Writes
+ * and transactions are serialized, so a rollback never undoes another caller's write.
  */
 export function memoryAdapter(schema: Schema): Adapter {
   const models = resolveSchema(schema);
   const store: Store = new Map([...models.keys()].map((key) => [key, new Map()]));
-  let inTransaction = false;
 
   const tableOf = (model: ResolvedModel): Map<string, Row> => store.get(model.key)!;
 
@@ -132,18 +131,8 @@ export function memoryAdapter(schema: Schema): Adapter {
       return select(getModel(models, model), where).length;
     },
     async transaction(fn) {
-      if (inTransaction) return fn(adapter);
-      const snapshot = structuredClone(store);
-      inTransaction = true;
-      try {
-        return await fn(adapter);
-      } catch (error) {
-        store.clear();
-        for (const [key, rows] of snapshot) store.set(key, rows);
-        throw error;
-      } finally {
-        inTransaction = false;
-      }
+      // Inside a transaction: nested calls join it.
+      return fn(adapter);
     },
     async migrate() {
       return [];
@@ -153,5 +142,35 @@ export function memoryAdapter(schema: Schema): Adapter {
     },
     async close() {},
   };
-  return adapter;
+  // Writes and transactions take turns (like SQLite's single writer): a rollback restores a
+  // snapshot, so no other write may interleave with an open transaction.
+  let lock: Promise<void> = Promise.resolve();
+  const exclusive = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = lock.then(run);
+    lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
+  const root: Adapter = {
+    ...adapter,
+    create: (args) => exclusive(() => adapter.create(args)),
+    update: (args) => exclusive(() => adapter.update(args)),
+    updateMany: (args) => exclusive(() => adapter.updateMany(args)),
+    delete: (args) => exclusive(() => adapter.delete(args)),
+    deleteMany: (args) => exclusive(() => adapter.deleteMany(args)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        const snapshot = structuredClone(store);
+        try {
+          return await fn(adapter);
+        } catch (error) {
+          store.clear();
+          for (const [key, rows] of snapshot) store.set(key, rows);
+          throw error;
+        }
+      }),
+  };
+  return root;
 }

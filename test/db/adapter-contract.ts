@@ -252,6 +252,24 @@ export function runAdapterContract(
       );
     });
 
+    it("keeps a concurrent transaction's writes when another one rolls back", async () => {
+      const failing = db.transaction(async (tx) => {
+        await tx.create({ model: "user", data: user("r1") });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("boom");
+      });
+      const succeeding = db.transaction(async (tx) => {
+        await tx.create({ model: "user", data: user("c1") });
+        return "ok";
+      });
+      const outside = db.create({ model: "user", data: user("o1") });
+      await expect(failing).rejects.toThrow("boom");
+      await expect(succeeding).resolves.toBe("ok");
+      await outside;
+      const ids = (await db.findMany({ model: "user" })).map((row) => row.id).sort();
+      expect(ids).toEqual(["c1", "o1"]);
+    });
+
     it("cascades deletes along references", async () => {
       await db.create({ model: "user", data: user("u1") });
       await db.create({ model: "user", data: user("u2") });
