@@ -91,14 +91,22 @@ export function needsRehash(hash: string): boolean {
 let dummyHash: Promise<string> | undefined;
 
 /**
+ * The hash {@link dummyVerify} checks against: argon2id with the same parameters as real
+ * hashes, so it costs the same. Exported for tests.
+ */
+export function getDummyHash(): Promise<string> {
+  dummyHash ??= argon2Hash(randomBytes(32).toString("base64url"), ARGON2_PARAMS);
+  return dummyHash;
+}
+
+/**
  * Spends about the time of a real {@link verifyPassword} on an argon2id hash, and discards the
  * result. Call it when the user does not exist, so "unknown user" and "wrong password" take the
  * same time. The dummy hash (of a random string) is computed lazily, once per process.
  */
 export async function dummyVerify(password: string): Promise<void> {
-  dummyHash ??= argon2Hash(randomBytes(32).toString("base64url"), ARGON2_PARAMS);
   try {
-    await argon2Verify(await dummyHash, typeof password === "string" ? password.normalize("NFKC") : "");
+    await argon2Verify(await getDummyHash(), typeof password === "string" ? password.normalize("NFKC") : "");
   } catch {
     // The outcome is irrelevant; only the time spent matters.
   }
