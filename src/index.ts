@@ -4,7 +4,14 @@ export { AuthError, ERROR_CODES, isAuthError } from "./core/errors.js";
 export type { ErrorCode } from "./core/errors.js";
 export { defineEndpoint, Redirect } from "./core/endpoint.js";
 export type { AnyEndpoint, Endpoint, EndpointContext, HttpMethod } from "./core/endpoint.js";
-export type { AuthOptions, EmailAndPasswordOptions, EmailVerificationOptions, Logger, SessionOptions, SessionWithUser } from "./core/options.js";
+export type {
+  AuthOptions,
+  EmailAndPasswordOptions,
+  EmailVerificationOptions,
+  Logger,
+  SessionOptions,
+  SessionWithUser,
+} from "./core/options.js";
 export type { AccountRecord, SessionRecord, UserRecord } from "./core/types.js";
 export type { AuthHooks, DatabaseHooks, EndpointHookEvent, ModelHooks } from "./core/hooks.js";
 export type { Plugin, RateLimitRule } from "./core/plugin.js";

@@ -13,7 +13,9 @@ mkdirSync(dataDir, { recursive: true });
 if (!process.env.AUTH_SECRET && !process.env.BETTER_AUTH_SECRET) {
   // Only the demo does this: a real app must set AUTH_SECRET (npx gatehouse secret).
   process.env.AUTH_SECRET = randomBytes(32).toString("base64url");
-  console.warn("demo: AUTH_SECRET is not set, so a development secret was generated; sessions end when the demo restarts.");
+  console.warn(
+    "demo: AUTH_SECRET is not set, so a development secret was generated; sessions end when the demo restarts.",
+  );
 }
 
 /** The demo's auth instance: SQLite in ./data, email + password, usernames. */

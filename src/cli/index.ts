@@ -22,7 +22,10 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** Runs the CLI with the given arguments; returns the exit code. */
-export async function main(args: string[], io = { out: process.stdout, err: process.stderr, cwd: process.cwd() }): Promise<number> {
+export async function main(
+  args: string[],
+  io = { out: process.stdout, err: process.stderr, cwd: process.cwd() },
+): Promise<number> {
   const [command] = args;
   if (!command || command === "-h" || command === "--help" || command === "help") {
     io.out.write(HELP);
@@ -38,10 +41,16 @@ export async function main(args: string[], io = { out: process.stdout, err: proc
       try {
         if (command === "generate") {
           const sql = await auth.planMigration();
-          io.out.write(sql.length === 0 ? "-- schema is up to date\n" : `${sql.map((s) => `${s};`).join("\n")}\n`);
+          io.out.write(
+            sql.length === 0 ? "-- schema is up to date\n" : `${sql.map((s) => `${s};`).join("\n")}\n`,
+          );
         } else {
           const ran = await auth.migrate();
-          io.out.write(ran.length === 0 ? `Schema is up to date (${path}).\n` : `Applied ${ran.length} statement(s) from ${path}.\n`);
+          io.out.write(
+            ran.length === 0
+              ? `Schema is up to date (${path}).\n`
+              : `Applied ${ran.length} statement(s) from ${path}.\n`,
+          );
         }
       } finally {
         await auth.close();
@@ -56,7 +65,10 @@ export async function main(args: string[], io = { out: process.stdout, err: proc
   }
 }
 
-const invokedDirectly = typeof process !== "undefined" && process.argv[1] !== undefined && /gatehouse|cli[\\/]index\.(c?js|ts)$/.test(process.argv[1]);
+const invokedDirectly =
+  typeof process !== "undefined" &&
+  process.argv[1] !== undefined &&
+  /gatehouse|cli[\\/]index\.(c?js|ts)$/.test(process.argv[1]);
 if (invokedDirectly && !process.env.VITEST) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

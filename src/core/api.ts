@@ -1,6 +1,6 @@
 import { runEndpoint } from "./call.js";
 import type { AuthContext } from "./context.js";
-import type { AnyEndpoint, Endpoint } from "./endpoint.js";
+import type { AnyEndpoint } from "./endpoint.js";
 import { Redirect } from "./endpoint.js";
 import { errorResponse, toAuthError, toResponse } from "./handler.js";
 
@@ -19,25 +19,34 @@ export interface ApiCallOptions<Body, Query> {
   returnHeaders?: boolean;
 }
 
-type ResultOf<E> = E extends Endpoint<any, any, infer R> ? R : never;
-type BodyOf<E> = E extends Endpoint<infer B, any, any> ? B : never;
-type QueryOf<E> = E extends Endpoint<any, infer Q, any> ? Q : never;
+type ResultOf<E> = E extends { handler(ctx: never): Promise<infer R> }
+  ? Exclude<R, Redirect | Response>
+  : never;
+type BodyOf<E> = E extends { body?: { _output: infer B } } ? B : undefined;
+type QueryOf<E> = E extends { query?: { _output: infer Q } } ? Q : undefined;
 
 /** One server-side call. The overloads follow `asResponse` / `returnHeaders`. */
 export interface ApiMethod<E extends AnyEndpoint> {
   (options: ApiCallOptions<BodyOf<E>, QueryOf<E>> & { asResponse: true }): Promise<Response>;
-  (options: ApiCallOptions<BodyOf<E>, QueryOf<E>> & { returnHeaders: true }): Promise<{ headers: Headers; response: ResultOf<E> }>;
+  (
+    options: ApiCallOptions<BodyOf<E>, QueryOf<E>> & { returnHeaders: true },
+  ): Promise<{ headers: Headers; response: ResultOf<E> }>;
   (options?: ApiCallOptions<BodyOf<E>, QueryOf<E>>): Promise<ResultOf<E>>;
 }
 
 /** `auth.api`: every endpoint as a typed async function. */
-export type Api<Endpoints extends Record<string, AnyEndpoint>> = { [K in keyof Endpoints]: ApiMethod<Endpoints[K]> };
+export type Api<Endpoints extends Record<string, AnyEndpoint>> = {
+  [K in keyof Endpoints]: ApiMethod<Endpoints[K]>;
+};
 
 /**
  * Builds `auth.api`. Calls run the same validation, hooks and handler as HTTP, but not the
  * Origin check (the server is calling itself). Errors are thrown as `AuthError`.
  */
-export function createApi<Endpoints extends Record<string, AnyEndpoint>>(auth: AuthContext, endpoints: Endpoints): Api<Endpoints> {
+export function createApi<Endpoints extends Record<string, AnyEndpoint>>(
+  auth: AuthContext,
+  endpoints: Endpoints,
+): Api<Endpoints> {
   const api: Record<string, unknown> = {};
   for (const [name, endpoint] of Object.entries(endpoints)) {
     api[name] = async (options: ApiCallOptions<unknown, unknown> = {}) => {
@@ -48,7 +57,14 @@ export function createApi<Endpoints extends Record<string, AnyEndpoint>>(auth: A
           auth,
           name,
           endpoint,
-          { body: options.body, query: options.query, params: options.params ?? {}, headers, request: options.request, url },
+          {
+            body: options.body,
+            query: options.query,
+            params: options.params ?? {},
+            headers,
+            request: options.request,
+            url,
+          },
           { checkOrigin: false },
         );
         if (options.asResponse) return toResponse(outcome.result, outcome.headers);

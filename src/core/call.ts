@@ -50,12 +50,21 @@ export function trustedFor(auth: AuthContext, origin: string): Set<string> {
   return set;
 }
 
-function formatIssues(where: string, error: { issues: { path: PropertyKey[]; message: string }[] }): AuthError {
+function formatIssues(
+  where: string,
+  error: { issues: { path: PropertyKey[]; message: string }[] },
+): AuthError {
   const first = error.issues[0];
   const field = first ? [where, ...first.path.map(String)].join(".") : where;
   return new AuthError(400, "VALIDATION_ERROR", {
     message: `[${field}] ${first?.message ?? "invalid"}`,
-    details: { field, issues: error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message })) },
+    details: {
+      field,
+      issues: error.issues.map((i) => ({
+        path: [where, ...i.path.map(String)].join("."),
+        message: i.message,
+      })),
+    },
   });
 }
 
@@ -72,7 +81,8 @@ export async function runEndpoint(
 ): Promise<CallOutcome> {
   const origin = callOrigin(auth, input.headers, input.url);
   const trusted = trustedFor(auth, origin);
-  const method = input.request?.method ?? (Array.isArray(endpoint.method) ? endpoint.method[0] : endpoint.method);
+  const method =
+    input.request?.method ?? (Array.isArray(endpoint.method) ? endpoint.method[0] : endpoint.method);
   if (options.checkOrigin && !auth.disableOriginCheck) checkOrigin(method ?? "GET", input.headers, trusted);
 
   let body: unknown = input.body;
@@ -130,7 +140,10 @@ export async function runEndpoint(
       return { session: s.session, user: s.user };
     },
     setCookie(cookieName: string, value: string, attributes: CookieAttributes = {}) {
-      responseHeaders.append("set-cookie", serializeCookie(cookieName, value, { ...attributes, secure: attributes.secure ?? mode.secure }));
+      responseHeaders.append(
+        "set-cookie",
+        serializeCookie(cookieName, value, { ...attributes, secure: attributes.secure ?? mode.secure }),
+      );
     },
     getCookie(cookieName: string) {
       return cookies[cookieName];

@@ -34,9 +34,15 @@ export interface VerificationPolicy {
 
 /** Mail hooks: the app's overrides or the built-in templates. */
 export interface MailHooks {
-  sendVerificationEmail(data: { user: UserRecord; url: string; token: string }, request?: Request): Promise<void>;
+  sendVerificationEmail(
+    data: { user: UserRecord; url: string; token: string },
+    request?: Request,
+  ): Promise<void>;
   sendResetPassword(data: { user: UserRecord; url: string; token: string }, request?: Request): Promise<void>;
-  sendChangeEmailVerification(data: { user: UserRecord; newEmail: string; url: string; token: string }, request?: Request): Promise<void>;
+  sendChangeEmailVerification(
+    data: { user: UserRecord; newEmail: string; url: string; token: string },
+    request?: Request,
+  ): Promise<void>;
 }
 
 /**

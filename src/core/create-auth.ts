@@ -64,14 +64,26 @@ function resolveBaseURL(option: string | undefined, env: NodeJS.ProcessEnv): URL
 
 function resolveBasePath(option: string | undefined): string {
   const path = option ?? "/api/auth";
-  if (typeof path !== "string" || (path !== "" && !path.startsWith("/")) || path.includes("?") || path.includes("#")) {
+  if (
+    typeof path !== "string" ||
+    (path !== "" && !path.startsWith("/")) ||
+    path.includes("?") ||
+    path.includes("#")
+  ) {
     throw new TypeError(`basePath: must start with "/" (e.g. "/api/auth"), got ${JSON.stringify(path)}`);
   }
   return path === "/" ? "" : path.replace(/\/+$/, "");
 }
 
-function resolveTrustedOrigins(option: string[] | undefined, env: NodeJS.ProcessEnv, baseURL: URL | undefined): string[] {
-  const list = [...(option ?? []), ...(env.AUTH_TRUSTED_ORIGINS ?? env.BETTER_AUTH_TRUSTED_ORIGINS ?? "").split(",")]
+function resolveTrustedOrigins(
+  option: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  baseURL: URL | undefined,
+): string[] {
+  const list = [
+    ...(option ?? []),
+    ...(env.AUTH_TRUSTED_ORIGINS ?? env.BETTER_AUTH_TRUSTED_ORIGINS ?? "").split(","),
+  ]
     .map((s) => s.trim())
     .filter(Boolean);
   const out = list.map((entry, i) => {
@@ -92,34 +104,48 @@ function resolveTrustedOrigins(option: string[] | undefined, env: NodeJS.Process
  * app.all("/api/auth/*", toNodeHandler(auth));
  */
 export function createAuth(options: AuthOptions = {}): Auth {
-  if (options === null || typeof options !== "object") throw new TypeError("createAuth: options must be an object");
+  if (options === null || typeof options !== "object")
+    throw new TypeError("createAuth: options must be an object");
   const env = process.env;
   const production = env.NODE_ENV === "production";
   const logger: Logger = options.logger ?? console;
   const secrets = resolveSecrets(options.secret, env);
   const baseURL = resolveBaseURL(options.baseURL, env);
   const basePath = resolveBasePath(options.basePath);
-  const trustHost = options.trustHost ?? ["1", "true"].includes(String(env.AUTH_TRUST_HOST ?? "").toLowerCase());
+  const trustHost =
+    options.trustHost ?? ["1", "true"].includes(String(env.AUTH_TRUST_HOST ?? "").toLowerCase());
   const trustedOrigins = resolveTrustedOrigins(options.trustedOrigins, env, baseURL);
 
   const plugins = options.plugins ?? [];
   const seen = new Set<string>();
   for (const [i, plugin] of plugins.entries()) {
-    if (!plugin || typeof plugin.id !== "string") throw new TypeError(`plugins[${i}]: not a plugin (missing id)`);
+    if (!plugin || typeof plugin.id !== "string")
+      throw new TypeError(`plugins[${i}]: not a plugin (missing id)`);
     if (seen.has(plugin.id)) throw new TypeError(`plugins[${i}]: plugin "${plugin.id}" is listed twice`);
     seen.add(plugin.id);
   }
 
   const extensions: SchemaExtension[] = [];
   if (options.user?.additionalFields) {
-    extensions.push({ user: { fields: Object.fromEntries(Object.entries(options.user.additionalFields).map(([k, f]) => [k, { input: true, ...f }])) } });
+    extensions.push({
+      user: {
+        fields: Object.fromEntries(
+          Object.entries(options.user.additionalFields).map(([k, f]) => [k, { input: true, ...f }]),
+        ),
+      },
+    });
   }
-  if (options.session?.additionalFields) extensions.push({ session: { fields: options.session.additionalFields } });
+  if (options.session?.additionalFields)
+    extensions.push({ session: { fields: options.session.additionalFields } });
   for (const p of plugins) if (p.schema) extensions.push(p.schema);
   const schema = mergeSchema(baseSchema, ...extensions);
 
-  const adapter: Adapter = options.database === undefined ? memoryAdapter(schema) : resolveAdapter(options.database, schema);
-  const databaseHooks: DatabaseHooks[] = [options.databaseHooks ?? {}, ...plugins.map((p) => p.databaseHooks ?? {})];
+  const adapter: Adapter =
+    options.database === undefined ? memoryAdapter(schema) : resolveAdapter(options.database, schema);
+  const databaseHooks: DatabaseHooks[] = [
+    options.databaseHooks ?? {},
+    ...plugins.map((p) => p.databaseHooks ?? {}),
+  ];
   const store = new Store(adapter, schema, databaseHooks);
 
   const s = options.session ?? {};
@@ -127,16 +153,27 @@ export function createAuth(options: AuthOptions = {}): Auth {
     expiresIn: positive("session.expiresIn", s.expiresIn, 7 * DAY),
     updateAge: positive("session.updateAge", s.updateAge, DAY),
     freshAge: positive("session.freshAge", s.freshAge, DAY),
-    cookieCache: { enabled: s.cookieCache?.enabled === true, maxAge: positive("session.cookieCache.maxAge", s.cookieCache?.maxAge, 300) },
+    cookieCache: {
+      enabled: s.cookieCache?.enabled === true,
+      maxAge: positive("session.cookieCache.maxAge", s.cookieCache?.maxAge, 300),
+    },
   };
-  const sessions = new SessionManager(store, new Keyring(secrets, "session-token"), new Keyring(secrets, "session-data"), sessionConfig);
+  const sessions = new SessionManager(
+    store,
+    new Keyring(secrets, "session-token"),
+    new Keyring(secrets, "session-data"),
+    sessionConfig,
+  );
 
   const ep = options.emailAndPassword;
   const minLen = ep?.minPasswordLength ?? 8;
   const maxLen = ep?.maxPasswordLength ?? 128;
-  if (!Number.isInteger(minLen) || minLen < 1) throw new TypeError("emailAndPassword.minPasswordLength: must be a positive integer");
+  if (!Number.isInteger(minLen) || minLen < 1)
+    throw new TypeError("emailAndPassword.minPasswordLength: must be a positive integer");
   if (!Number.isInteger(maxLen) || maxLen < minLen || maxLen > 4096) {
-    throw new TypeError("emailAndPassword.maxPasswordLength: must be an integer between minPasswordLength and 4096");
+    throw new TypeError(
+      "emailAndPassword.maxPasswordLength: must be an integer between minPasswordLength and 4096",
+    );
   }
   const customHash = ep?.password?.hash;
   const customVerify = ep?.password?.verify;
@@ -147,12 +184,18 @@ export function createAuth(options: AuthOptions = {}): Auth {
     minPasswordLength: minLen,
     maxPasswordLength: maxLen,
     resetPassword: ep?.resetPassword !== false,
-    resetPasswordTokenExpiresIn: positive("emailAndPassword.resetPasswordTokenExpiresIn", ep?.resetPasswordTokenExpiresIn, 3600),
+    resetPasswordTokenExpiresIn: positive(
+      "emailAndPassword.resetPasswordTokenExpiresIn",
+      ep?.resetPasswordTokenExpiresIn,
+      3600,
+    ),
     revokeSessionsOnPasswordReset: ep?.revokeSessionsOnPasswordReset !== false,
     hash: customHash ?? hashPassword,
     verify: customVerify ? (hash, plain) => customVerify({ hash, password: plain }) : verifyPassword,
     needsRehash: customHash ? () => false : needsRehash,
-    dummyVerify: customVerify ? async (plain) => void (await customVerify({ hash: "x", password: plain }).catch(() => false)) : dummyVerify,
+    dummyVerify: customVerify
+      ? async (plain) => void (await customVerify({ hash: "x", password: plain }).catch(() => false))
+      : dummyVerify,
   };
   const ev = options.emailVerification ?? {};
   const verification = {
@@ -162,34 +205,52 @@ export function createAuth(options: AuthOptions = {}): Auth {
   };
 
   const appName = options.appName ?? "Gatehouse";
-  const mailer = createMailer({ from: options.email?.from ?? `${appName} <no-reply@localhost>`, transport: options.email?.transport, logger, production });
+  const mailer = createMailer({
+    from: options.email?.from ?? `${appName} <no-reply@localhost>`,
+    transport: options.email?.transport,
+    logger,
+    production,
+  });
   const needsResetMail = password.enabled && password.resetPassword && !ep?.sendResetPassword;
-  const needsVerifyMail = (verification.sendOnSignUp || password.requireEmailVerification) && !ev.sendVerificationEmail;
+  const needsVerifyMail =
+    (verification.sendOnSignUp || password.requireEmailVerification) && !ev.sendVerificationEmail;
   if (production && !mailer.configured && (needsResetMail || needsVerifyMail)) {
     const feature = needsVerifyMail ? "email verification" : "password reset";
     throw new TypeError(
       `email.transport: ${feature} sends mail, but no transport is configured. Set email.transport (an SMTP URL, a nodemailer transporter or a function)` +
-        (needsVerifyMail ? ", or provide emailVerification.sendVerificationEmail." : ", provide emailAndPassword.sendResetPassword, or set emailAndPassword.resetPassword: false."),
+        (needsVerifyMail
+          ? ", or provide emailVerification.sendVerificationEmail."
+          : ", provide emailAndPassword.sendResetPassword, or set emailAndPassword.resetPassword: false."),
     );
   }
   const mail: MailHooks = {
     async sendVerificationEmail(data, request) {
       if (ev.sendVerificationEmail) return ev.sendVerificationEmail(data, request);
-      await mailer.send({ to: data.user.email, ...verificationEmail({ url: data.url, user: data.user, appName }) });
+      await mailer.send({
+        to: data.user.email,
+        ...verificationEmail({ url: data.url, user: data.user, appName }),
+      });
     },
     async sendResetPassword(data, request) {
       if (ep?.sendResetPassword) return ep.sendResetPassword(data, request);
-      await mailer.send({ to: data.user.email, ...resetPasswordEmail({ url: data.url, user: data.user, appName }) });
+      await mailer.send({
+        to: data.user.email,
+        ...resetPasswordEmail({ url: data.url, user: data.user, appName }),
+      });
     },
     async sendChangeEmailVerification(data) {
-      await mailer.send({ to: data.newEmail, ...changeEmailVerification({ url: data.url, user: data.user, newEmail: data.newEmail, appName }) });
+      await mailer.send({
+        to: data.newEmail,
+        ...changeEmailVerification({ url: data.url, user: data.user, newEmail: data.newEmail, appName }),
+      });
     },
   };
 
   const endpoints: Record<string, AnyEndpoint> = { ...jsonEndpoints };
   for (const p of plugins) {
     for (const [name, endpoint] of Object.entries(p.endpoints ?? {})) {
-      if (name in endpoints) throw new TypeError(`plugins: "${p.id}" defines endpoint "${name}", which already exists`);
+      if (name in endpoints)
+        throw new TypeError(`plugins: "${p.id}" defines endpoint "${name}", which already exists`);
       endpoints[name] = endpoint;
     }
   }

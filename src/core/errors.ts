@@ -7,7 +7,8 @@ export const ERROR_CODES = {
   NOT_FOUND: "Not found",
   METHOD_NOT_ALLOWED: "Method not allowed",
   PAYLOAD_TOO_LARGE: "Request body is larger than 1 MiB",
-  UNSUPPORTED_MEDIA_TYPE: "Unsupported content type: use application/json or application/x-www-form-urlencoded",
+  UNSUPPORTED_MEDIA_TYPE:
+    "Unsupported content type: use application/json or application/x-www-form-urlencoded",
   INVALID_JSON: "Request body is not valid JSON",
   INTERNAL_SERVER_ERROR: "Internal server error",
   DATABASE_UNAVAILABLE: "The database is unavailable, try again later",
@@ -79,5 +80,7 @@ export class AuthError extends Error {
 
 /** True when `value` is an {@link AuthError} (works across bundled copies). */
 export function isAuthError(value: unknown): value is AuthError {
-  return value instanceof AuthError || (value instanceof Error && value.name === "AuthError" && "status" in value);
+  return (
+    value instanceof AuthError || (value instanceof Error && value.name === "AuthError" && "status" in value)
+  );
 }

@@ -69,7 +69,9 @@ export function createHandler(auth: AuthContext, router: Router): (request: Requ
         { checkOrigin: true },
       );
       const response = toResponse(outcome.result, outcome.headers);
-      return request.method === "HEAD" ? new Response(null, { status: response.status, headers: response.headers }) : response;
+      return request.method === "HEAD"
+        ? new Response(null, { status: response.status, headers: response.headers })
+        : response;
     } catch (error) {
       return errorResponse(auth, error);
     }

@@ -29,7 +29,10 @@ export interface EmailAndPasswordOptions {
     verify?: (args: { hash: string; password: string }) => Promise<boolean>;
   };
   /** Override the reset mail. */
-  sendResetPassword?: (data: { user: UserRecord; url: string; token: string }, request?: Request) => Promise<void>;
+  sendResetPassword?: (
+    data: { user: UserRecord; url: string; token: string },
+    request?: Request,
+  ) => Promise<void>;
   /** Lifetime of a reset token in seconds. Default 3600. */
   resetPasswordTokenExpiresIn?: number;
   /** Revoke every session after a password reset. Default true. */
@@ -47,7 +50,10 @@ export interface EmailVerificationOptions {
   /** Lifetime of the link in seconds. Default 3600. */
   expiresIn?: number;
   /** Override the verification mail. */
-  sendVerificationEmail?: (data: { user: UserRecord; url: string; token: string }, request?: Request) => Promise<void>;
+  sendVerificationEmail?: (
+    data: { user: UserRecord; url: string; token: string },
+    request?: Request,
+  ) => Promise<void>;
 }
 
 /** Session lifetime and cookies. */

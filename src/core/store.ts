@@ -38,7 +38,8 @@ export class Store {
     row = { ...row, ...stripUndefined(data) };
     for (const hooks of this.hooksFor(model)) {
       const result = await hooks.create?.before?.(row);
-      if (result === false) throw new AuthError(422, "FORBIDDEN", { message: `creating ${model} was refused` });
+      if (result === false)
+        throw new AuthError(422, "FORBIDDEN", { message: `creating ${model} was refused` });
       if (result && typeof result === "object") row = { ...row, ...result.data };
     }
     const created = await this.adapter.create({ model, data: row });
@@ -50,7 +51,11 @@ export class Store {
     return this.adapter.findOne({ model, where });
   }
 
-  findMany(model: string, where: Where[], options: { limit?: number; sortBy?: { field: string; direction: "asc" | "desc" } } = {}): Promise<Row[]> {
+  findMany(
+    model: string,
+    where: Where[],
+    options: { limit?: number; sortBy?: { field: string; direction: "asc" | "desc" } } = {},
+  ): Promise<Row[]> {
     return this.adapter.findMany({ model, where, ...options });
   }
 
@@ -60,7 +65,8 @@ export class Store {
     if (this.schema[model]?.fields.updatedAt && data.updatedAt === undefined) data.updatedAt = new Date();
     for (const hooks of this.hooksFor(model)) {
       const result = await hooks.update?.before?.(data, { where });
-      if (result === false) throw new AuthError(422, "FORBIDDEN", { message: `updating ${model} was refused` });
+      if (result === false)
+        throw new AuthError(422, "FORBIDDEN", { message: `updating ${model} was refused` });
       if (result && typeof result === "object") data = { ...data, ...result.data };
     }
     const row = await this.adapter.update({ model, where, update: data });
@@ -95,7 +101,11 @@ export class Store {
     return this.adapter.count({ model, where });
   }
 
-  private async deleteRow(model: string, row: Row, hooks: readonly import("./hooks.js").ModelHooks[]): Promise<boolean> {
+  private async deleteRow(
+    model: string,
+    row: Row,
+    hooks: readonly import("./hooks.js").ModelHooks[],
+  ): Promise<boolean> {
     for (const h of hooks) {
       if ((await h.delete?.before?.(row)) === false) return false;
     }

@@ -23,7 +23,7 @@ export interface KyselyAdapterOptions {
   ownsConnection?: boolean;
 }
 
-// Kysely<any>: tables and columns come from the runtime schema, so there is no static DB type.
+// biome-ignore lint/suspicious/noExplicitAny: tables and columns come from the runtime schema, so there is no static DB type
 type AnyKysely = Kysely<any>;
 
 function checkCount(name: string, value: number | undefined): void {

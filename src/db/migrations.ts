@@ -2,7 +2,7 @@ import { type CompiledQuery, type CreateTableBuilder, type Kysely, sql } from "k
 import { getField, getModel, type ResolvedField, type ResolvedModel } from "./model-info.js";
 import { columnType, encodeValue, type SqlDialect } from "./sql-dialect.js";
 
-// Kysely<any>: tables and columns come from the runtime schema, so there is no static DB type.
+// biome-ignore lint/suspicious/noExplicitAny: tables and columns come from the runtime schema, so there is no static DB type
 type AnyKysely = Kysely<any>;
 
 type OnDelete = "cascade" | "set null" | "restrict" | "no action";

@@ -47,13 +47,20 @@ function originOf(auth: AuthLike, req: Request): string {
  * manager (no synthetic Request, no endpoint pipeline). Pass `res` to have a sliding renewal's
  * cookies set on the response. Returns null when signed out.
  */
-export async function getSession(req: Request, auth: AuthLike, res?: Response): Promise<SessionWithUser | null> {
+export async function getSession(
+  req: Request,
+  auth: AuthLike,
+  res?: Response,
+): Promise<SessionWithUser | null> {
   const ctx = auth.$context;
   const mode = cookieMode(ctx, originOf(auth, req));
   const resolved = await ctx.sessions.resolve(parseCookies(req.headers.cookie), mode);
   if (!resolved) return null;
   if (res && resolved.setCookies.length > 0) res.append("Set-Cookie", resolved.setCookies);
-  return { session: resolved.session, user: publicRow(ctx.schema, "user", resolved.user) as SessionWithUser["user"] };
+  return {
+    session: resolved.session,
+    user: publicRow(ctx.schema, "user", resolved.user) as SessionWithUser["user"],
+  };
 }
 
 /**
@@ -62,14 +69,11 @@ export async function getSession(req: Request, auth: AuthLike, res?: Response): 
  */
 export function authSession(auth: AuthLike): RequestHandler {
   return function gatehouseSession(req: Request, res: Response, next: NextFunction): void {
-    getSession(req, auth, res).then(
-      (session) => {
-        req.auth = session;
-        res.locals.session = session;
-        next();
-      },
-      next,
-    );
+    getSession(req, auth, res).then((session) => {
+      req.auth = session;
+      res.locals.session = session;
+      next();
+    }, next);
   };
 }
 
@@ -101,11 +105,15 @@ export function requireAuth(auth: AuthLike, options: RequireAuthOptions = {}): R
       if (wantsHTML(req)) {
         const target = new URL(signInURL, "http://placeholder.invalid");
         target.searchParams.set("callbackUrl", req.originalUrl);
-        const location = target.origin === "http://placeholder.invalid" ? target.pathname + target.search : target.href;
+        const location =
+          target.origin === "http://placeholder.invalid" ? target.pathname + target.search : target.href;
         res.redirect(302, location);
         return;
       }
-      res.status(401).set("cache-control", "no-store").json({ code: "UNAUTHORIZED", message: "Unauthorized" });
+      res
+        .status(401)
+        .set("cache-control", "no-store")
+        .json({ code: "UNAUTHORIZED", message: "Unauthorized" });
     }, next);
   };
 }

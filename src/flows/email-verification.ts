@@ -15,7 +15,11 @@ export function assertSafeCallback(ctx: Ctx, url: string | undefined, code = "IN
 }
 
 /** Creates a verification token for the user's email and mails the link. */
-export async function sendVerificationMail(ctx: Ctx, user: UserRecord, callbackURL: string | undefined): Promise<void> {
+export async function sendVerificationMail(
+  ctx: Ctx,
+  user: UserRecord,
+  callbackURL: string | undefined,
+): Promise<void> {
   assertSafeCallback(ctx, callbackURL);
   const token = await createOneTimeToken(
     ctx.auth.store,
@@ -30,12 +34,18 @@ export async function sendVerificationMail(ctx: Ctx, user: UserRecord, callbackU
 }
 
 /** Resends the verification mail; the answer is the same whether or not the email is known. */
-export async function resendVerification(ctx: Ctx, email: string, callbackURL: string | undefined): Promise<{ status: true }> {
+export async function resendVerification(
+  ctx: Ctx,
+  email: string,
+  callbackURL: string | undefined,
+): Promise<{ status: true }> {
   assertSafeCallback(ctx, callbackURL);
   const session = await ctx.getSession();
   const normalized = email.trim().toLowerCase();
   if (session && session.user.email !== normalized) throw new AuthError(400, "INVALID_EMAIL");
-  const user = (await ctx.auth.store.findOne("user", [{ field: "email", value: normalized }])) as UserRecord | null;
+  const user = (await ctx.auth.store.findOne("user", [
+    { field: "email", value: normalized },
+  ])) as UserRecord | null;
   if (user?.emailVerified && session) throw new AuthError(400, "EMAIL_ALREADY_VERIFIED");
   if (user && !user.emailVerified) await sendVerificationMail(ctx, user, callbackURL);
   return { status: true };
@@ -51,7 +61,11 @@ function withError(target: string, code: string): string {
  * Follows a verification link: marks the email verified (or applies a pending email change),
  * optionally signs the user in, then redirects to callbackURL or answers JSON.
  */
-export async function verifyEmail(ctx: Ctx, token: string, callbackURL: string | undefined): Promise<unknown> {
+export async function verifyEmail(
+  ctx: Ctx,
+  token: string,
+  callbackURL: string | undefined,
+): Promise<unknown> {
   assertSafeCallback(ctx, callbackURL);
   const { store } = ctx.auth;
   let result = await consumeOneTimeToken(store, "email-verification", token);
@@ -80,9 +94,14 @@ export async function verifyEmail(ctx: Ctx, token: string, callbackURL: string |
       if (callbackURL) return ctx.redirect(withError(callbackURL, "USER_ALREADY_EXISTS"));
       throw new AuthError(422, "USER_ALREADY_EXISTS");
     }
-    updated = (await store.update("user", [{ field: "id", value: userId }], { email: newEmail, emailVerified: true })) as UserRecord;
+    updated = (await store.update("user", [{ field: "id", value: userId }], {
+      email: newEmail,
+      emailVerified: true,
+    })) as UserRecord;
   } else {
-    updated = (await store.update("user", [{ field: "id", value: userId }], { emailVerified: true })) as UserRecord;
+    updated = (await store.update("user", [{ field: "id", value: userId }], {
+      emailVerified: true,
+    })) as UserRecord;
   }
   if (ctx.auth.verification.autoSignInAfterVerification) {
     const current = await ctx.getSession();

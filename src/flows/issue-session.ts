@@ -29,7 +29,12 @@ export async function issueSession(
     userAgent: ctx.headers.get("user-agent")?.slice(0, 512) ?? null,
     rememberMe,
   });
-  for (const cookie of ctx.auth.sessions.sessionCookies(modeForContext(ctx), token, { session, user }, rememberMe)) {
+  for (const cookie of ctx.auth.sessions.sessionCookies(
+    modeForContext(ctx),
+    token,
+    { session, user },
+    rememberMe,
+  )) {
     ctx.responseHeaders.append("set-cookie", cookie);
   }
   return { token, session };
@@ -37,5 +42,6 @@ export async function issueSession(
 
 /** Removes the session cookies from the browser. */
 export function clearSessionCookies(ctx: EndpointContext<unknown, unknown>): void {
-  for (const cookie of ctx.auth.sessions.clearCookies(modeForContext(ctx))) ctx.responseHeaders.append("set-cookie", cookie);
+  for (const cookie of ctx.auth.sessions.clearCookies(modeForContext(ctx)))
+    ctx.responseHeaders.append("set-cookie", cookie);
 }

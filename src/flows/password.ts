@@ -57,7 +57,9 @@ function checkFieldValue(name: string, field: FieldDefinition, value: unknown): 
     (field.type === "string" && typeof value === "string") ||
     (field.type === "number" && typeof value === "number" && Number.isFinite(value)) ||
     (field.type === "boolean" && typeof value === "boolean") ||
-    (field.type === "date" && (typeof value === "string" || typeof value === "number") && !Number.isNaN(new Date(value).getTime())) ||
+    (field.type === "date" &&
+      (typeof value === "string" || typeof value === "number") &&
+      !Number.isNaN(new Date(value).getTime())) ||
     field.type === "json";
   if (!ok) {
     throw new AuthError(400, "VALIDATION_ERROR", {
@@ -105,18 +107,25 @@ export async function signUpWithPassword(
         image: image ?? null,
         emailVerified: false,
       })) as UserRecord;
-      await tx.create("account", { userId: created.id, accountId: created.id, providerId: "credential", password: hash });
+      await tx.create("account", {
+        userId: created.id,
+        accountId: created.id,
+        providerId: "credential",
+        password: hash,
+      });
       return created;
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "UNIQUE_VIOLATION") throw new AuthError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
+    if ((error as { code?: string }).code === "UNIQUE_VIOLATION")
+      throw new AuthError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
     throw error;
   }
   const policy = ctx.auth.password;
   if (ctx.auth.verification.sendOnSignUp || policy.requireEmailVerification) {
     await sendVerificationMail(ctx, user, callbackURL);
   }
-  if (policy.requireEmailVerification || !policy.autoSignIn) return { token: null, user: userJSON(ctx, user) };
+  if (policy.requireEmailVerification || !policy.autoSignIn)
+    return { token: null, user: userJSON(ctx, user) };
   const { token } = await issueSession(ctx, store, user, { rememberMe: rememberMe !== false });
   return { token, user: userJSON(ctx, user) };
 }
@@ -133,7 +142,11 @@ export function credentialAccount(store: Store, userId: string): Promise<Record<
  * Verifies an email/password pair. Unknown email and wrong password take the same path
  * (a dummy verify) and give the same error.
  */
-export async function verifyCredentials(ctx: Ctx, user: UserRecord | null, plain: string): Promise<UserRecord> {
+export async function verifyCredentials(
+  ctx: Ctx,
+  user: UserRecord | null,
+  plain: string,
+): Promise<UserRecord> {
   const { store, password } = ctx.auth;
   const account = user ? await credentialAccount(store, user.id) : null;
   const hash = typeof account?.password === "string" ? account.password : null;
@@ -143,7 +156,9 @@ export async function verifyCredentials(ctx: Ctx, user: UserRecord | null, plain
   }
   if (!(await password.verify(hash, plain))) throw new AuthError(401, "INVALID_EMAIL_OR_PASSWORD");
   if (password.needsRehash(hash)) {
-    await store.update("account", [{ field: "id", value: account.id }], { password: await password.hash(plain) });
+    await store.update("account", [{ field: "id", value: account.id }], {
+      password: await password.hash(plain),
+    });
   }
   return user;
 }
@@ -151,7 +166,12 @@ export async function verifyCredentials(ctx: Ctx, user: UserRecord | null, plain
 /** Sign-in with email and password. */
 export async function signInWithPassword(
   ctx: Ctx,
-  input: { email: string; password: string; rememberMe?: boolean | undefined; callbackURL?: string | undefined },
+  input: {
+    email: string;
+    password: string;
+    rememberMe?: boolean | undefined;
+    callbackURL?: string | undefined;
+  },
 ): Promise<{ redirect: boolean; token: string; url: string | undefined; user: UserRecord }> {
   requireEnabled(ctx);
   const email = normalizeEmail(input.email);

@@ -13,17 +13,29 @@ const SENT = "If this email exists in our system, check your email for the reset
  * Starts a password reset. The answer is the same for known and unknown emails; the mail
  * goes out only for known ones.
  */
-export async function requestPasswordReset(ctx: Ctx, email: string, redirectTo: string | undefined): Promise<{ status: true; message: string }> {
-  if (!ctx.auth.password.enabled || !ctx.auth.password.resetPassword) throw new AuthError(400, "EMAIL_AND_PASSWORD_DISABLED");
+export async function requestPasswordReset(
+  ctx: Ctx,
+  email: string,
+  redirectTo: string | undefined,
+): Promise<{ status: true; message: string }> {
+  if (!ctx.auth.password.enabled || !ctx.auth.password.resetPassword)
+    throw new AuthError(400, "EMAIL_AND_PASSWORD_DISABLED");
   assertSafeCallback(ctx, redirectTo, "INVALID_REDIRECT_URL");
   const { store } = ctx.auth;
-  const user = (await store.findOne("user", [{ field: "email", value: normalizeEmail(email) }])) as UserRecord | null;
+  const user = (await store.findOne("user", [
+    { field: "email", value: normalizeEmail(email) },
+  ])) as UserRecord | null;
   if (!user) {
     // Same work as the known path, minus the mail, so timing does not tell.
     await createOneTimeToken(store, "reset-password-decoy", {}, 1).catch(() => undefined);
     return { status: true, message: SENT };
   }
-  const token = await createOneTimeToken(store, "reset-password", { userId: user.id }, ctx.auth.password.resetPasswordTokenExpiresIn);
+  const token = await createOneTimeToken(
+    store,
+    "reset-password",
+    { userId: user.id },
+    ctx.auth.password.resetPasswordTokenExpiresIn,
+  );
   const url = new URL(`${ctx.apiURL}/reset-password/${token}`);
   url.searchParams.set("callbackURL", redirectTo ?? "/");
   await ctx.auth.mail.sendResetPassword({ user, url: url.href, token }, ctx.request);
@@ -51,7 +63,8 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
     const account = await credentialAccount(tx, userId);
     if (account) await tx.update("account", [{ field: "id", value: account.id }], { password: hash });
     else await tx.create("account", { userId, accountId: userId, providerId: "credential", password: hash });
-    if (ctx.auth.password.revokeSessionsOnPasswordReset) await tx.deleteMany("session", [{ field: "userId", value: userId }]);
+    if (ctx.auth.password.revokeSessionsOnPasswordReset)
+      await tx.deleteMany("session", [{ field: "userId", value: userId }]);
   });
   return { status: true };
 }

@@ -5,7 +5,13 @@ import type { UserRecord } from "../core/types.js";
 import { sha256Hex } from "../crypto/hash.js";
 import { assertSafeCallback } from "./email-verification.js";
 import { clearSessionCookies, issueSession } from "./issue-session.js";
-import { checkPasswordPolicy, credentialAccount, inputUserFields, normalizeEmail, userJSON } from "./password.js";
+import {
+  checkPasswordPolicy,
+  credentialAccount,
+  inputUserFields,
+  normalizeEmail,
+  userJSON,
+} from "./password.js";
 import { createOneTimeToken } from "./verification-token.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
@@ -17,7 +23,8 @@ export async function updateUser(ctx: Ctx, input: Record<string, unknown>): Prom
   const update: Record<string, unknown> = { ...inputUserFields(ctx, input) };
   if (input.name !== undefined) update.name = input.name;
   if (input.image !== undefined) update.image = input.image;
-  if (Object.keys(update).length === 0) throw new AuthError(400, "VALIDATION_ERROR", { message: "No fields to update" });
+  if (Object.keys(update).length === 0)
+    throw new AuthError(400, "VALIDATION_ERROR", { message: "No fields to update" });
   await ctx.auth.store.update("user", [{ field: "id", value: user.id }], update);
   return { status: true };
 }
@@ -31,8 +38,10 @@ export async function changePassword(
   checkPasswordPolicy(ctx, input.newPassword);
   const { store, password } = ctx.auth;
   const account = await credentialAccount(store, user.id);
-  if (!account || typeof account.password !== "string") throw new AuthError(400, "CREDENTIAL_ACCOUNT_NOT_FOUND");
-  if (!(await password.verify(account.password, input.currentPassword))) throw new AuthError(400, "INVALID_PASSWORD");
+  if (!account || typeof account.password !== "string")
+    throw new AuthError(400, "CREDENTIAL_ACCOUNT_NOT_FOUND");
+  if (!(await password.verify(account.password, input.currentPassword)))
+    throw new AuthError(400, "INVALID_PASSWORD");
   const hash = await password.hash(input.newPassword);
   let token: string | null = null;
   await store.transaction(async (tx) => {
@@ -47,18 +56,28 @@ export async function changePassword(
 }
 
 /** Starts an email change: a link to the new address applies it when followed. */
-export async function changeEmail(ctx: Ctx, input: { newEmail: string; callbackURL?: string | undefined }): Promise<{ status: true }> {
-  if (ctx.auth.options.user?.changeEmail?.enabled === false) throw new AuthError(400, "EMAIL_CAN_NOT_BE_UPDATED");
+export async function changeEmail(
+  ctx: Ctx,
+  input: { newEmail: string; callbackURL?: string | undefined },
+): Promise<{ status: true }> {
+  if (ctx.auth.options.user?.changeEmail?.enabled === false)
+    throw new AuthError(400, "EMAIL_CAN_NOT_BE_UPDATED");
   assertSafeCallback(ctx, input.callbackURL);
   const { user } = await ctx.requireSession({ fresh: true });
   const newEmail = normalizeEmail(input.newEmail);
-  if (newEmail === user.email) throw new AuthError(400, "EMAIL_CAN_NOT_BE_UPDATED", { message: "Email is the same" });
+  if (newEmail === user.email)
+    throw new AuthError(400, "EMAIL_CAN_NOT_BE_UPDATED", { message: "Email is the same" });
   const { store } = ctx.auth;
   if (await store.findOne("user", [{ field: "email", value: newEmail }])) {
     // Same answer as success, so the endpoint does not reveal who is registered.
     return { status: true };
   }
-  const token = await createOneTimeToken(store, "change-email", { userId: user.id, newEmail }, ctx.auth.verification.expiresIn);
+  const token = await createOneTimeToken(
+    store,
+    "change-email",
+    { userId: user.id, newEmail },
+    ctx.auth.verification.expiresIn,
+  );
   const url = new URL(`${ctx.apiURL}/verify-email`);
   url.searchParams.set("token", token);
   if (input.callbackURL) url.searchParams.set("callbackURL", input.callbackURL);
@@ -67,7 +86,10 @@ export async function changeEmail(ctx: Ctx, input: { newEmail: string; callbackU
 }
 
 /** Deletes the signed-in user (fresh session, or the current password), and all its data. */
-export async function deleteUser(ctx: Ctx, input: { password?: string | undefined; callbackURL?: string | undefined }): Promise<{ success: true; message: string }> {
+export async function deleteUser(
+  ctx: Ctx,
+  input: { password?: string | undefined; callbackURL?: string | undefined },
+): Promise<{ success: true; message: string }> {
   if (ctx.auth.options.user?.deleteUser?.enabled === false) throw new AuthError(404, "NOT_FOUND");
   assertSafeCallback(ctx, input.callbackURL);
   const { store, password } = ctx.auth;
@@ -75,7 +97,11 @@ export async function deleteUser(ctx: Ctx, input: { password?: string | undefine
   if (input.password !== undefined) {
     user = (await ctx.requireSession()).user;
     const account = await credentialAccount(store, user.id);
-    if (!account || typeof account.password !== "string" || !(await password.verify(account.password, input.password))) {
+    if (
+      !account ||
+      typeof account.password !== "string" ||
+      !(await password.verify(account.password, input.password))
+    ) {
       throw new AuthError(400, "INVALID_PASSWORD");
     }
   } else {

@@ -24,14 +24,23 @@ export async function createOneTimeToken(
 }
 
 /** Outcome of consuming a token. */
-export type ConsumeResult = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: "INVALID_TOKEN" | "TOKEN_EXPIRED" };
+export type ConsumeResult =
+  | { ok: true; payload: Record<string, unknown> }
+  | { ok: false; reason: "INVALID_TOKEN" | "TOKEN_EXPIRED" };
 
 /**
  * Consumes a token: at most one caller ever gets `ok: true` for it (the delete decides).
  */
-export async function consumeOneTimeToken(store: Store, purpose: TokenPurpose, token: string): Promise<ConsumeResult> {
-  if (typeof token !== "string" || token.length < 16 || token.length > 256) return { ok: false, reason: "INVALID_TOKEN" };
-  const row = await store.delete("verification", [{ field: "identifier", value: `${purpose}:${sha256Hex(token)}` }]);
+export async function consumeOneTimeToken(
+  store: Store,
+  purpose: TokenPurpose,
+  token: string,
+): Promise<ConsumeResult> {
+  if (typeof token !== "string" || token.length < 16 || token.length > 256)
+    return { ok: false, reason: "INVALID_TOKEN" };
+  const row = await store.delete("verification", [
+    { field: "identifier", value: `${purpose}:${sha256Hex(token)}` },
+  ]);
   if (!row) return { ok: false, reason: "INVALID_TOKEN" };
   if ((row.expiresAt as Date).getTime() <= Date.now()) return { ok: false, reason: "TOKEN_EXPIRED" };
   try {
@@ -44,6 +53,8 @@ export async function consumeOneTimeToken(store: Store, purpose: TokenPurpose, t
 /** Looks at a token without consuming it (for the GET step of a reset link). */
 export async function peekOneTimeToken(store: Store, purpose: TokenPurpose, token: string): Promise<boolean> {
   if (typeof token !== "string" || token.length < 16 || token.length > 256) return false;
-  const row = await store.findOne("verification", [{ field: "identifier", value: `${purpose}:${sha256Hex(token)}` }]);
+  const row = await store.findOne("verification", [
+    { field: "identifier", value: `${purpose}:${sha256Hex(token)}` },
+  ]);
   return Boolean(row && (row.expiresAt as Date).getTime() > Date.now());
 }

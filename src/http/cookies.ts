@@ -32,7 +32,11 @@ export function parseCookies(header: string | null | undefined): Record<string, 
 }
 
 /** Serializes one Set-Cookie value with our safe defaults (HttpOnly, SameSite=Lax, Path=/). */
-export function serializeCookie(name: string, value: string, attributes: CookieAttributes & { secure: boolean }): string {
+export function serializeCookie(
+  name: string,
+  value: string,
+  attributes: CookieAttributes & { secure: boolean },
+): string {
   return serialize(name, value, {
     path: attributes.path ?? "/",
     httpOnly: attributes.httpOnly ?? true,

@@ -37,7 +37,8 @@ export function checkOrigin(method: string, headers: Headers, trusted: ReadonlyS
   if (claimed === null) {
     const hasCookies = Boolean(headers.get("cookie"));
     const browserish = headers.has("sec-fetch-site") && headers.get("sec-fetch-site") !== "same-origin";
-    if (hasCookies || browserish) throw new AuthError(403, "INVALID_ORIGIN", { message: "Missing or null Origin" });
+    if (hasCookies || browserish)
+      throw new AuthError(403, "INVALID_ORIGIN", { message: "Missing or null Origin" });
     return;
   }
   if (!trusted.has(claimed)) throw new AuthError(403, "INVALID_ORIGIN");

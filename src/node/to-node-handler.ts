@@ -20,7 +20,11 @@ interface MaybeExpressRequest extends IncomingMessage {
 }
 
 /** A Node/Express request handler. The optional `next` is ignored: auth routes always answer. */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
+export type NodeHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (err?: unknown) => void,
+) => Promise<void>;
 
 /** Builds a Web Request from a Node request (body streamed, or re-encoded if a body parser already ran). */
 export function toWebRequest(req: MaybeExpressRequest): Request {
@@ -43,8 +47,14 @@ export function toWebRequest(req: MaybeExpressRequest): Request {
     if (consumed && req.body !== undefined) {
       // A body parser (express.json / urlencoded / text) already read the stream: re-encode its result.
       const parsed = req.body;
-      const text = typeof parsed === "string" ? parsed : Buffer.isBuffer(parsed) ? parsed.toString("utf8") : JSON.stringify(parsed ?? {});
-      if (typeof parsed === "object" && parsed !== null && !Buffer.isBuffer(parsed)) headers.set("content-type", "application/json");
+      const text =
+        typeof parsed === "string"
+          ? parsed
+          : Buffer.isBuffer(parsed)
+            ? parsed.toString("utf8")
+            : JSON.stringify(parsed ?? {});
+      if (typeof parsed === "object" && parsed !== null && !Buffer.isBuffer(parsed))
+        headers.set("content-type", "application/json");
       headers.set("content-length", String(Buffer.byteLength(text)));
       init.body = text;
     } else if (consumed) {

@@ -72,8 +72,12 @@ export class SessionManager {
   sessionCookies(mode: CookieMode, token: string, data: SessionWithUser, rememberMe: boolean): string[] {
     // Round up: the session row was written a few milliseconds ago, and flooring would give a
     // fresh 7-day session a Max-Age of 604799 whenever a millisecond ticked in between.
-    const maxAge = rememberMe ? Math.max(0, Math.ceil((data.session.expiresAt.getTime() - Date.now()) / 1000)) : undefined;
-    const out = [serializeCookie(mode.names.sessionToken, this.tokenSigner.sign(token), { secure: mode.secure, maxAge })];
+    const maxAge = rememberMe
+      ? Math.max(0, Math.ceil((data.session.expiresAt.getTime() - Date.now()) / 1000))
+      : undefined;
+    const out = [
+      serializeCookie(mode.names.sessionToken, this.tokenSigner.sign(token), { secure: mode.secure, maxAge }),
+    ];
     out.push(
       rememberMe
         ? serializeCookie(mode.names.dontRemember, "", { secure: mode.secure, maxAge: 0 })
@@ -113,17 +117,22 @@ export class SessionManager {
       const cached = this.readCache(cookies[mode.names.sessionData], hash);
       if (cached) return { ...cached, setCookies: [] };
     }
-    const session = (await this.store.findOne("session", [{ field: "token", value: hash }])) as SessionRecord | null;
+    const session = (await this.store.findOne("session", [
+      { field: "token", value: hash },
+    ])) as SessionRecord | null;
     if (!session) return null;
     if (session.expiresAt.getTime() <= Date.now()) {
       await this.store.deleteMany("session", [{ field: "id", value: session.id }]);
       return null;
     }
-    const user = (await this.store.findOne("user", [{ field: "id", value: session.userId }])) as UserRecord | null;
+    const user = (await this.store.findOne("user", [
+      { field: "id", value: session.userId },
+    ])) as UserRecord | null;
     if (!user) return null;
     const setCookies: string[] = [];
     let current = session;
-    const renewDue = session.expiresAt.getTime() - this.config.expiresIn * 1000 + this.config.updateAge * 1000;
+    const renewDue =
+      session.expiresAt.getTime() - this.config.expiresIn * 1000 + this.config.updateAge * 1000;
     if (!options.disableRefresh && renewDue <= Date.now()) {
       const renewed = (await this.store.update("session", [{ field: "id", value: session.id }], {
         expiresAt: new Date(Date.now() + this.config.expiresIn * 1000),
@@ -146,7 +155,12 @@ export class SessionManager {
 
   private cacheCookie(mode: CookieMode, token: string, data: SessionWithUser): string {
     const maxAge = this.config.cookieCache.maxAge;
-    const payload: CachePayload = { s: data.session, u: data.user, h: sha256Hex(token), exp: Date.now() + maxAge * 1000 };
+    const payload: CachePayload = {
+      s: data.session,
+      u: data.user,
+      h: sha256Hex(token),
+      exp: Date.now() + maxAge * 1000,
+    };
     const value = this.cacheSigner.sign(Buffer.from(JSON.stringify(payload)).toString("base64url"));
     return serializeCookie(mode.names.sessionData, value, { secure: mode.secure, maxAge });
   }

@@ -3,11 +3,24 @@ import { defineEndpoint } from "../../core/endpoint.js";
 import { assertSafeCallback, resendVerification, verifyEmail } from "../../flows/email-verification.js";
 import { signInWithPassword, signUpWithPassword } from "../../flows/password.js";
 import { requestPasswordReset, resetPassword, resetPasswordLink } from "../../flows/reset-password.js";
-import { changeEmail, changePassword, deleteUser, listSessions, revokeSession, revokeSessions, signOut, updateUser } from "../../flows/user.js";
+import {
+  changeEmail,
+  changePassword,
+  deleteUser,
+  listSessions,
+  revokeSession,
+  revokeSessions,
+  signOut,
+  updateUser,
+} from "../../flows/user.js";
 import { userJSON } from "../../flows/password.js";
 import { renderErrorPage } from "./error-page.js";
 
-const email = z.string().trim().max(320).pipe(z.email({ error: "Invalid email" }));
+const email = z
+  .string()
+  .trim()
+  .max(320)
+  .pipe(z.email({ error: "Invalid email" }));
 const password = z.string().min(1).max(4096);
 const url = z.string().max(2048);
 
@@ -44,22 +57,37 @@ export const jsonEndpoints = {
     method: "GET",
     path: "/get-session",
     summary: "The current session and user, or null",
-    query: z.object({ disableCookieCache: z.union([z.boolean(), z.enum(["true", "false"])]).optional() }).optional(),
+    query: z
+      .object({ disableCookieCache: z.union([z.boolean(), z.enum(["true", "false"])]).optional() })
+      .optional(),
     handler: async (ctx) => {
       const disable = ctx.query?.disableCookieCache === true || ctx.query?.disableCookieCache === "true";
       const s = await ctx.getSession({ disableCookieCache: disable });
       return s ? { session: s.session, user: userJSON(ctx, s.user) } : null;
     },
   }),
-  signOut: defineEndpoint({ method: "POST", path: "/sign-out", summary: "Sign out", handler: (ctx) => signOut(ctx) }),
-  listSessions: defineEndpoint({ method: "GET", path: "/list-sessions", handler: (ctx) => listSessions(ctx) }),
+  signOut: defineEndpoint({
+    method: "POST",
+    path: "/sign-out",
+    summary: "Sign out",
+    handler: (ctx) => signOut(ctx),
+  }),
+  listSessions: defineEndpoint({
+    method: "GET",
+    path: "/list-sessions",
+    handler: (ctx) => listSessions(ctx),
+  }),
   revokeSession: defineEndpoint({
     method: "POST",
     path: "/revoke-session",
     body: z.object({ token: z.string().min(1).max(512) }),
     handler: (ctx) => revokeSession(ctx, ctx.body.token),
   }),
-  revokeSessions: defineEndpoint({ method: "POST", path: "/revoke-sessions", handler: (ctx) => revokeSessions(ctx, { keepCurrent: false }) }),
+  revokeSessions: defineEndpoint({
+    method: "POST",
+    path: "/revoke-sessions",
+    handler: (ctx) => revokeSessions(ctx, { keepCurrent: false }),
+  }),
   revokeOtherSessions: defineEndpoint({
     method: "POST",
     path: "/revoke-other-sessions",
@@ -68,13 +96,20 @@ export const jsonEndpoints = {
   updateUser: defineEndpoint({
     method: "POST",
     path: "/update-user",
-    body: z.looseObject({ name: z.string().trim().min(1).max(256).optional(), image: url.nullable().optional() }),
+    body: z.looseObject({
+      name: z.string().trim().min(1).max(256).optional(),
+      image: url.nullable().optional(),
+    }),
     handler: (ctx) => updateUser(ctx, ctx.body),
   }),
   changePassword: defineEndpoint({
     method: "POST",
     path: "/change-password",
-    body: z.object({ currentPassword: password, newPassword: password, revokeOtherSessions: z.boolean().optional() }),
+    body: z.object({
+      currentPassword: password,
+      newPassword: password,
+      revokeOtherSessions: z.boolean().optional(),
+    }),
     handler: (ctx) => changePassword(ctx, ctx.body),
   }),
   changeEmail: defineEndpoint({
@@ -86,7 +121,9 @@ export const jsonEndpoints = {
   deleteUser: defineEndpoint({
     method: "POST",
     path: "/delete-user",
-    body: z.object({ password: password.optional(), callbackURL: url.optional(), token: z.string().optional() }).optional(),
+    body: z
+      .object({ password: password.optional(), callbackURL: url.optional(), token: z.string().optional() })
+      .optional(),
     handler: (ctx) => deleteUser(ctx, ctx.body ?? {}),
   }),
   requestPasswordReset: defineEndpoint({
@@ -127,4 +164,3 @@ export const jsonEndpoints = {
     handler: async (ctx) => renderErrorPage(ctx.query?.error),
   }),
 };
-

@@ -1,4 +1,10 @@
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Escapes text for HTML. */
 export function escapeHtml(value: string): string {
@@ -7,7 +13,7 @@ export function escapeHtml(value: string): string {
 
 /** A minimal, script-free error page for `GET /error?error=CODE`. */
 export function renderErrorPage(code: string | undefined): Response {
-  const safe = escapeHtml((code ?? "UNKNOWN").replace(/[^A-Za-z0-9_\-]/g, "").slice(0, 64) || "UNKNOWN");
+  const safe = escapeHtml((code ?? "UNKNOWN").replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "UNKNOWN");
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign-in error</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><h1>Something went wrong</h1><p>Error code: <code>${safe}</code></p><p><a href="/">Back to the app</a></p></body></html>`;
   return new Response(html, {
     status: 200,

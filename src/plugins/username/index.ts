@@ -9,7 +9,12 @@ import type { Row } from "../../db/adapter.js";
 import { issueSession } from "../../flows/issue-session.js";
 import { userJSON, verifyCredentials } from "../../flows/password.js";
 import { assertSafeCallback } from "../../flows/email-verification.js";
-import { assertValidUsername, normalizeUsername, USERNAME_ERROR_CODES, type UsernameOptions } from "./normalize.js";
+import {
+  assertValidUsername,
+  normalizeUsername,
+  USERNAME_ERROR_CODES,
+  type UsernameOptions,
+} from "./normalize.js";
 
 export { normalizeUsername, USERNAME_ERROR_CODES };
 export type { UsernameOptions };
@@ -34,7 +39,9 @@ export function username(options: UsernameOptions = {}): Plugin {
     const taken = await ctxOf().store.findOne("user", [{ field: "username", value: normalized }]);
     const self = meta.where?.find((w) => w.field === "id")?.value;
     if (taken && taken.id !== self) {
-      throw new AuthError(422, "USERNAME_IS_ALREADY_TAKEN", { message: USERNAME_ERROR_CODES.USERNAME_IS_ALREADY_TAKEN });
+      throw new AuthError(422, "USERNAME_IS_ALREADY_TAKEN", {
+        message: USERNAME_ERROR_CODES.USERNAME_IS_ALREADY_TAKEN,
+      });
     }
     const displayUsername = typeof data.displayUsername === "string" ? data.displayUsername : display;
     return { data: { ...data, username: normalized, displayUsername } };
@@ -75,18 +82,25 @@ export function username(options: UsernameOptions = {}): Plugin {
         async handler(ctx) {
           assertSafeCallback(ctx, ctx.body.callbackURL);
           const { store } = ctx.auth;
-          const found = (await store.findOne("user", [{ field: "username", value: normalizeUsername(ctx.body.username) }])) as UserRecord | null;
+          const found = (await store.findOne("user", [
+            { field: "username", value: normalizeUsername(ctx.body.username) },
+          ])) as UserRecord | null;
           let user: UserRecord;
           try {
             user = await verifyCredentials(ctx, found, ctx.body.password);
           } catch (error) {
             if ((error as AuthError).code === "INVALID_EMAIL_OR_PASSWORD") {
-              throw new AuthError(401, "INVALID_USERNAME_OR_PASSWORD", { message: USERNAME_ERROR_CODES.INVALID_USERNAME_OR_PASSWORD });
+              throw new AuthError(401, "INVALID_USERNAME_OR_PASSWORD", {
+                message: USERNAME_ERROR_CODES.INVALID_USERNAME_OR_PASSWORD,
+              });
             }
             throw error;
           }
-          if (ctx.auth.password.requireEmailVerification && !user.emailVerified) throw new AuthError(403, "EMAIL_NOT_VERIFIED");
-          const { token } = await issueSession(ctx, store, user, { rememberMe: ctx.body.rememberMe !== false });
+          if (ctx.auth.password.requireEmailVerification && !user.emailVerified)
+            throw new AuthError(403, "EMAIL_NOT_VERIFIED");
+          const { token } = await issueSession(ctx, store, user, {
+            rememberMe: ctx.body.rememberMe !== false,
+          });
           return { token, user: userJSON(ctx, user) };
         },
       }),

@@ -30,9 +30,14 @@ export function normalizeUsername(username: string): string {
 export async function assertValidUsername(username: string, options: UsernameOptions): Promise<void> {
   const min = options.minUsernameLength ?? 3;
   const max = options.maxUsernameLength ?? 30;
-  if (username.length < min) throw new AuthError(400, "USERNAME_TOO_SHORT", { message: USERNAME_ERROR_CODES.USERNAME_TOO_SHORT });
-  if (username.length > max) throw new AuthError(400, "USERNAME_TOO_LONG", { message: USERNAME_ERROR_CODES.USERNAME_TOO_LONG });
-  if (!PATTERN.test(username) || (options.usernameValidator && !(await options.usernameValidator(username)))) {
+  if (username.length < min)
+    throw new AuthError(400, "USERNAME_TOO_SHORT", { message: USERNAME_ERROR_CODES.USERNAME_TOO_SHORT });
+  if (username.length > max)
+    throw new AuthError(400, "USERNAME_TOO_LONG", { message: USERNAME_ERROR_CODES.USERNAME_TOO_LONG });
+  if (
+    !PATTERN.test(username) ||
+    (options.usernameValidator && !(await options.usernameValidator(username)))
+  ) {
     throw new AuthError(400, "INVALID_USERNAME", { message: USERNAME_ERROR_CODES.INVALID_USERNAME });
   }
 }
