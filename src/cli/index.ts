@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { randomBytes } from "node:crypto";
+import { existsSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadAuth } from "./load-config.js";
 
 const HELP = `Usage: gatehouse <command> [options]
@@ -65,12 +67,31 @@ export async function main(
   }
 }
 
-const invokedDirectly =
-  typeof process !== "undefined" &&
-  process.argv[1] !== undefined &&
-  /gatehouse|cli[\\/]index\.(c?js|ts)$/.test(process.argv[1]);
-if (invokedDirectly && !process.env.VITEST) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+/**
+ * True when this file is the process's entry point: `node dist/cli/index.js`, or the npm bin
+ * (a symlink to it, hence realpath). A name pattern on argv[1] is not enough: it matched any
+ * path holding "gatehouse", and the VITEST guard it needed also silenced the real CLI whenever
+ * it ran as a child of a vitest process (exit 0, nothing done).
+ */
+function invokedDirectly(): boolean {
+  const entry = typeof process === "undefined" ? undefined : process.argv[1];
+  if (!entry) return false;
+  try {
+    const self = realpathSync(fileURLToPath(import.meta.url));
+    return [entry, `${entry}.js`, `${entry}.cjs`].some((p) => existsSync(p) && realpathSync(p) === self);
+  } catch {
+    return false;
+  }
+}
+
+const flush = (stream: NodeJS.WriteStream): Promise<void> =>
+  new Promise((resolve) => stream.write("", () => resolve()));
+
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(async (code) => {
+    // Exit explicitly: the config may open handles Gatehouse does not own (a pg Pool passed as
+    // `database`, a Redis client) that would otherwise keep the process alive after the work.
+    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    process.exit(code);
   });
 }
