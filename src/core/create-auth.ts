@@ -14,6 +14,7 @@ import type { AuthContext, MailHooks, PasswordPolicy } from "./context.js";
 import type { AnyEndpoint } from "./endpoint.js";
 import { createHandler } from "./handler.js";
 import type { AuthHooks, DatabaseHooks } from "./hooks.js";
+import type { PluginEndpoints } from "./plugin.js";
 import type { AuthOptions, Logger, SessionWithUser } from "./options.js";
 import { Router } from "./router.js";
 import { resolveSecrets } from "./secret.js";
@@ -103,7 +104,9 @@ function resolveTrustedOrigins(
  * const auth = createAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
  * app.all("/api/auth/*", toNodeHandler(auth));
  */
-export function createAuth(options: AuthOptions = {}): Auth {
+export function createAuth<const Options extends AuthOptions>(
+  options: Options = {} as Options,
+): Auth<CoreEndpoints & PluginEndpoints<Options["plugins"]>> {
   if (options === null || typeof options !== "object")
     throw new TypeError("createAuth: options must be an object");
   const env = process.env;
@@ -284,7 +287,7 @@ export function createAuth(options: AuthOptions = {}): Auth {
   const router = new Router(endpoints);
   return {
     handler: createHandler(context, router),
-    api: createApi(context, endpoints) as Api<CoreEndpoints>,
+    api: createApi(context, endpoints) as Api<CoreEndpoints & PluginEndpoints<Options["plugins"]>>,
     options,
     $context: context,
     migrate: () => adapter.migrate(),

@@ -17,11 +17,11 @@ export interface RateLimitRule {
  * A plugin: an id plus whatever it contributes. The core reads these fields once, when
  * `createAuth` runs, and never imports a plugin.
  */
-export interface Plugin {
+export interface Plugin<Endpoints extends Record<string, AnyEndpoint> = Record<string, AnyEndpoint>> {
   /** Unique id, e.g. "username". */
   id: string;
   /** Endpoints added to both HTTP and `auth.api`, keyed by API name. */
-  endpoints?: Record<string, AnyEndpoint>;
+  endpoints?: Endpoints;
   /** Models and fields added to the schema (migrations pick them up). */
   schema?: SchemaExtension;
   /** Endpoint hooks, run after the app's own. */
@@ -35,3 +35,16 @@ export interface Plugin {
   /** Error codes and messages the plugin may answer with. */
   errorCodes?: Record<string, string>;
 }
+
+type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
+  ? I
+  : never;
+
+/** The endpoints a list of plugins adds, so `auth.api` types them too. */
+export type PluginEndpoints<Plugins> = Plugins extends readonly (infer P)[]
+  ? UnionToIntersection<P extends Plugin<infer E> ? E : never> extends infer I
+    ? [I] extends [never]
+      ? {}
+      : I
+    : {}
+  : {};
