@@ -103,7 +103,7 @@ export interface AuthOptions {
   email?: { from?: string; transport?: MailTransport };
   databaseHooks?: DatabaseHooks;
   hooks?: AuthHooks;
-  plugins?: Plugin[];
+  plugins?: readonly Plugin[];
   advanced?: {
     /** Cookie name prefix. Default "gatehouse". */
     cookiePrefix?: string;

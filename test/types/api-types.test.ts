@@ -20,8 +20,13 @@ describe("auth.api types", () => {
     const auth = createAuth({ secret, emailAndPassword: { enabled: true }, plugins: [username()] });
     expectTypeOf(auth.api.signInUsername).toBeFunction();
     expectTypeOf(auth.api.isUsernameAvailable).toBeFunction();
-    type Available = Awaited<ReturnType<typeof auth.api.isUsernameAvailable>>;
-    expectTypeOf<Available>().toEqualTypeOf<{ available: boolean }>();
+    const check = async (): Promise<void> => {
+      const answer = await auth.api.isUsernameAvailable({ body: { username: "ada" } });
+      expectTypeOf(answer).toEqualTypeOf<{ available: boolean }>();
+      // @ts-expect-error: the body is checked against the endpoint's schema
+      await auth.api.isUsernameAvailable({ body: { name: "ada" } });
+    };
+    expectTypeOf(check).toBeFunction();
     // @ts-expect-error: no such endpoint without the plugin
     createAuth({ secret }).api.signInUsername;
   });
