@@ -131,7 +131,8 @@ export async function runEndpoint(
       return s ? { session: s.session, user: s.user } : null;
     },
     async requireSession(opts): Promise<SessionWithUser> {
-      const s = await loadSession(opts?.fresh ?? false);
+      // Actions on the account always read the database, never the cookie cache.
+      const s = await loadSession(true);
       if (!s) throw new AuthError(401, "UNAUTHORIZED");
       if (opts?.fresh && auth.sessions.config.freshAge > 0) {
         const age = Date.now() - s.session.createdAt.getTime();

@@ -39,7 +39,10 @@ export interface EndpointContext<Body, Query> {
   readonly responseHeaders: Headers;
   /** The caller's session (after sliding renewal), or null. Resolved on first use. */
   getSession(options?: { disableCookieCache?: boolean }): Promise<SessionWithUser | null>;
-  /** Like getSession, but answers 401 UNAUTHORIZED when there is none. */
+  /**
+   * Like getSession, but answers 401 UNAUTHORIZED when there is none. Always reads the database
+   * (bypasses the cookie cache), since it guards actions on the account.
+   */
   requireSession(options?: { fresh?: boolean }): Promise<SessionWithUser>;
   setCookie(name: string, value: string, attributes?: CookieAttributes): void;
   /** Reads a request cookie by its full name. */

@@ -54,7 +54,9 @@ function sqliteTables(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
     return (
-      db.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]
+      db.prepare("select name from sqlite_master where type = 'table' order by name").all() as {
+        name: string;
+      }[]
     ).map((r) => r.name);
   } finally {
     db.close();
@@ -148,7 +150,9 @@ describe("gatehouse migrate / generate on SQLite", () => {
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     expect(sqliteTables(dbFile)).toEqual(expect.arrayContaining(TABLES));
-    expect((await run(["migrate", "--config", "auth.config.mjs"], { cwd: dir })).stdout).toMatch(/up to date/i);
+    expect((await run(["migrate", "--config", "auth.config.mjs"], { cwd: dir })).stdout).toMatch(
+      /up to date/i,
+    );
   });
 
   it("finds gatehouse.config.mjs in the working directory without --config", async () => {
@@ -294,7 +298,9 @@ describe("gatehouse migrate on PostgreSQL", () => {
       const second = await run(["migrate", "--config", "auth.config.ts"], { cwd: dir });
       expect(second.code).toBe(0);
       expect(second.stdout).toMatch(/up to date/i);
-      expect((await run(["generate", "--config", "auth.config.ts"], { cwd: dir })).stdout).toMatch(/up to date/i);
+      expect((await run(["generate", "--config", "auth.config.ts"], { cwd: dir })).stdout).toMatch(
+        /up to date/i,
+      );
     },
   );
 

@@ -1,10 +1,14 @@
 /**
  * Shared test harness for the core, flow, session and http suites: an auth factory with test
- * defaults, a cookie jar and a small client that calls `auth.handler` with Web Requests.
+ * defaults, a cookie jar and a small client that talks to the auth instance over real HTTP
+ * (a Node server running `toNodeHandler(auth)` on 127.0.0.1).
  */
 import { createHash } from "node:crypto";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createAuth } from "../../src/index.js";
 import type { AuthOptions, EmailMessage, Logger } from "../../src/index.js";
+import { toNodeHandler } from "../../src/node/index.js";
 
 export const SECRET = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz";
 export const OTHER_SECRET = "another-secret-zyxwvutsrqponmlkjihgfedcba9876543210";
@@ -203,7 +207,7 @@ export class Client {
       else headers.set(k, v);
     }
     const url = path.startsWith("http") ? path : `${options.base ?? this.base}${path}`;
-    const response = await this.auth.handler(new Request(url, { method, headers, body, redirect: "manual" }));
+    const response = await send(this.auth, url, { method, headers, body });
     jar.absorb(response);
     const text = await response.clone().text();
     let parsed: unknown = text;
@@ -282,4 +286,70 @@ export async function withEnv<R>(
       else process.env[k] = v;
     }
   }
+}
+
+const servers = new WeakMap<TestAuth, Promise<number>>();
+
+function serverFor(auth: TestAuth): Promise<number> {
+  let port = servers.get(auth);
+  if (!port) {
+    port = new Promise<number>((resolve, reject) => {
+      const server = createServer(toNodeHandler(auth));
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        // Do not keep the test process alive for this server.
+        server.unref();
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+    servers.set(auth, port);
+  }
+  return port;
+}
+
+/**
+ * Sends a request the way a user's client would: over real HTTP to a Node server running
+ * `toNodeHandler(auth)` on 127.0.0.1, with the `Host` of the URL, so the app sees the same
+ * origin. https URLs cannot be served by a plain-http test server, so they go straight to
+ * `auth.handler` (the same code behind the Node edge). `GATEHOUSE_TEST_TRANSPORT=direct`
+ * sends everything straight to `auth.handler`.
+ */
+async function send(
+  auth: TestAuth,
+  url: string,
+  init: { method: string; headers: Headers; body: string | undefined },
+): Promise<Response> {
+  const target = new URL(url);
+  if (target.protocol === "https:" || process.env.GATEHOUSE_TEST_TRANSPORT === "direct") {
+    return auth.handler(new Request(url, { ...init, redirect: "manual" }));
+  }
+  const port = await serverFor(auth);
+  const headers: Record<string, string> = {};
+  init.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  headers.host = target.host;
+  if (init.body !== undefined) headers["content-length"] = String(Buffer.byteLength(init.body));
+  return new Promise<Response>((resolve, reject) => {
+    const req = httpRequest(
+      { host: "127.0.0.1", port, method: init.method, path: target.pathname + target.search, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const out = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value === undefined) continue;
+            for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+          }
+          const status = res.statusCode ?? 500;
+          const bodyless = status === 204 || status === 304 || init.method === "HEAD";
+          resolve(new Response(bodyless ? null : Buffer.concat(chunks), { status, headers: out }));
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(init.body);
+  });
 }

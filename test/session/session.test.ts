@@ -298,3 +298,22 @@ describe("cookie cache", () => {
     expect(res.body.user.email).not.toBe(bobEmail);
   });
 });
+
+describe("cookie cache and account actions", () => {
+  it("a revoked session cannot act on the account through its cache cookie", async () => {
+    const { auth } = makeAuth({ session: { cookieCache: { enabled: true, maxAge: 300 } } });
+    const client = new Client(auth);
+    await client.signUp(uniqueEmail("revoked"));
+    await auth.$context.adapter.deleteMany({ model: "session", where: [] });
+    // Reads may still be served from the cache until maxAge...
+    expect((await client.getSession()).body).not.toBeNull();
+    // ...but every action that needs a session reads the database.
+    expect((await client.get("/list-sessions")).status).toBe(401);
+    expect((await client.post("/update-user", { name: "Mallory" })).status).toBe(401);
+    expect(
+      (await client.post("/change-password", { currentPassword: PASSWORD, newPassword: "another password" }))
+        .status,
+    ).toBe(401);
+    expect((await client.post("/revoke-sessions", {})).status).toBe(401);
+  });
+});
