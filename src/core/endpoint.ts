@@ -57,6 +57,11 @@ export interface Endpoint<Body = unknown, Query = unknown, Result = unknown> {
   path: string;
   body?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
+  /**
+   * A GET that changes state (consumes a one-time token). HEAD requests to it are answered
+   * without running the handler, so link checkers that probe with HEAD do not use up links.
+   */
+  consumesToken?: boolean;
   /** Not served over HTTP (server-only API). */
   serverOnly?: boolean;
   /** Short description for docs and OpenAPI. */

@@ -58,6 +58,9 @@ export function createHandler(auth: AuthContext, router: Router): (request: Requ
         const headers = new Headers({ allow: match.allow.join(", ") });
         return errorResponse(auth, new AuthError(405, "METHOD_NOT_ALLOWED"), headers);
       }
+      if (request.method === "HEAD" && match.endpoint.consumesToken) {
+        return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
+      }
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
       const body = hasBody ? await readBody(request) : undefined;
       const query = Object.fromEntries(url.searchParams);

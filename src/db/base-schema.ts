@@ -54,7 +54,7 @@ export const baseSchema: Schema = {
     fields: {
       identifier: { type: "string", index: true },
       value: { type: "string" },
-      expiresAt: { type: "date" },
+      expiresAt: { type: "date", index: true },
       ...timestamps,
     },
   },

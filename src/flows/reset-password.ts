@@ -25,11 +25,7 @@ export async function requestPasswordReset(
   const user = (await store.findOne("user", [
     { field: "email", value: normalizeEmail(email) },
   ])) as UserRecord | null;
-  if (!user) {
-    // Same work as the known path, minus the mail, so timing does not tell.
-    await createOneTimeToken(store, "reset-password-decoy", {}, 1).catch(() => undefined);
-    return { status: true, message: SENT };
-  }
+  if (!user) return { status: true, message: SENT };
   const token = await createOneTimeToken(
     store,
     "reset-password",

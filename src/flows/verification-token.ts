@@ -15,6 +15,8 @@ export async function createOneTimeToken(
   expiresInSeconds: number,
 ): Promise<string> {
   const token = randomToken(32);
+  // Expired tokens are useless; clear them out as new ones are made.
+  await store.deleteMany("verification", [{ field: "expiresAt", value: new Date(), operator: "lt" }]);
   await store.create("verification", {
     identifier: `${purpose}:${sha256Hex(token)}`,
     value: JSON.stringify(payload),

@@ -118,6 +118,31 @@ describe("requireEmailVerification over a real SMTP server", () => {
     expect(row?.emailVerified).toBe(false);
   });
 
+  it("a HEAD probe (link checker) does not use the link up", async () => {
+    const auth = build();
+    const email = uniqueEmail("probe");
+    await new Client(auth).signUp(email);
+    const link = verifyLink((await smtp.waitFor(email)).links);
+    const probe = await new Client(auth).request("HEAD", link);
+    expect(probe.status).toBe(200);
+    const row = await auth.$context.adapter.findOne({
+      model: "user",
+      where: [{ field: "email", value: email }],
+    });
+    expect(row?.emailVerified).toBe(false);
+    expect((await new Client(auth).get(link)).status).toBe(200);
+  });
+
+  it("expired tokens are cleared from the table when new ones are made", async () => {
+    const auth = build({ expiresIn: 60 });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    await new Client(auth).signUp(uniqueEmail("old"));
+    expect(await auth.$context.adapter.count({ model: "verification" })).toBe(1);
+    vi.setSystemTime(Date.now() + 61_000);
+    await new Client(auth).signUp(uniqueEmail("new"));
+    expect(await auth.$context.adapter.count({ model: "verification" })).toBe(1);
+  });
+
   it("a forged or truncated token is refused", async () => {
     const auth = build();
     const email = uniqueEmail("forge");

@@ -99,10 +99,13 @@ describe("password reset over a real SMTP server", () => {
     await new Client(auth).signUp(known);
     const before = smtp.messages.length;
     const unknown = uniqueEmail("ghost");
+    const rowsBefore = await auth.$context.adapter.count({ model: "verification" });
     const a = await new Client(auth).post("/request-password-reset", {
       email: unknown,
       redirectTo: "/reset",
     });
+    // Nothing is stored for an unknown email.
+    expect(await auth.$context.adapter.count({ model: "verification" })).toBe(rowsBefore);
     const b = await new Client(auth).post("/request-password-reset", { email: known, redirectTo: "/reset" });
     expect(a.status).toBe(200);
     expect(a.status).toBe(b.status);

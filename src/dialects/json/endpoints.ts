@@ -147,6 +147,7 @@ export const jsonEndpoints = {
   verifyEmail: defineEndpoint({
     method: "GET",
     path: "/verify-email",
+    consumesToken: true,
     query: z.object({ token: z.string().min(1).max(512), callbackURL: url.optional() }),
     handler: (ctx) => verifyEmail(ctx, ctx.query.token, ctx.query.callbackURL),
   }),
