@@ -4,6 +4,18 @@ import type { Row, Where } from "../db/adapter.js";
 export interface HookMeta {
   /** For update and delete: which rows are targeted. */
   where?: Where[];
+  /**
+   * Reads through the store performing the write, inside its transaction when there is one.
+   * Use it (not a store kept from elsewhere) for lookups in a hook: on SQLite a read outside
+   * the open transaction would wait for it to finish.
+   */
+  db: HookReader;
+}
+
+/** The reads a database hook may do. */
+export interface HookReader {
+  findOne(model: string, where: Where[]): Promise<Row | null>;
+  count(model: string, where?: Where[]): Promise<number>;
 }
 
 /** The models database hooks can observe. */
@@ -15,7 +27,7 @@ export type BeforeHookResult = false | { data: Row } | undefined;
 /** Lifecycle hooks for one model. */
 export interface ModelHooks {
   create?: {
-    before?: (data: Row) => Promise<BeforeHookResult | void> | BeforeHookResult | void;
+    before?: (data: Row, meta: HookMeta) => Promise<BeforeHookResult | void> | BeforeHookResult | void;
     after?: (row: Row) => Promise<void> | void;
   };
   update?: {
@@ -23,7 +35,7 @@ export interface ModelHooks {
     after?: (row: Row) => Promise<void> | void;
   };
   delete?: {
-    before?: (row: Row) => Promise<false | undefined | void> | false | undefined | void;
+    before?: (row: Row, meta: HookMeta) => Promise<false | undefined | void> | false | undefined | void;
     after?: (row: Row) => Promise<void> | void;
   };
 }

@@ -37,7 +37,7 @@ export class Store {
     if ("updatedAt" in definition.fields) row.updatedAt = now;
     row = { ...row, ...stripUndefined(data) };
     for (const hooks of this.hooksFor(model)) {
-      const result = await hooks.create?.before?.(row);
+      const result = await hooks.create?.before?.(row, { db: this });
       if (result === false)
         throw new AuthError(422, "FORBIDDEN", { message: `creating ${model} was refused` });
       if (result && typeof result === "object") row = { ...row, ...result.data };
@@ -64,7 +64,7 @@ export class Store {
     let data: Row = stripUndefined(update);
     if (this.schema[model]?.fields.updatedAt && data.updatedAt === undefined) data.updatedAt = new Date();
     for (const hooks of this.hooksFor(model)) {
-      const result = await hooks.update?.before?.(data, { where });
+      const result = await hooks.update?.before?.(data, { where, db: this });
       if (result === false)
         throw new AuthError(422, "FORBIDDEN", { message: `updating ${model} was refused` });
       if (result && typeof result === "object") data = { ...data, ...result.data };
@@ -107,7 +107,8 @@ export class Store {
     hooks: readonly import("./hooks.js").ModelHooks[],
   ): Promise<boolean> {
     for (const h of hooks) {
-      if ((await h.delete?.before?.(row)) === false) return false;
+      if ((await h.delete?.before?.(row, { where: [{ field: "id", value: row.id }], db: this })) === false)
+        return false;
     }
     const removed = await this.adapter.deleteMany({ model, where: [{ field: "id", value: row.id }] });
     if (removed === 0) return false;

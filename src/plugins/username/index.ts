@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { AuthContext } from "../../core/context.js";
 import { defineEndpoint } from "../../core/endpoint.js";
 import { AuthError } from "../../core/errors.js";
 import type { HookMeta } from "../../core/hooks.js";
@@ -25,39 +24,19 @@ export type { UsernameOptions };
  * `POST /sign-in/username` and `POST /is-username-available`.
  */
 export function username(options: UsernameOptions = {}) {
-  let context: AuthContext | undefined;
-  const ctxOf = (): AuthContext => {
-    if (!context) throw new Error("username plugin used before createAuth initialised it");
-    return context;
-  };
-
-  /** Refuses a username another user holds (`self`: the id of the user being updated). */
-  async function assertFree(normalized: string, self: unknown): Promise<void> {
-    const taken = await ctxOf().store.findOne("user", [{ field: "username", value: normalized }]);
-    if (taken && taken.id !== self) {
-      throw new AuthError(422, "USERNAME_IS_ALREADY_TAKEN", {
-        message: USERNAME_ERROR_CODES.USERNAME_IS_ALREADY_TAKEN,
-      });
-    }
-  }
-
-  /**
-   * Normalises and validates `username`. The "taken" lookup goes through the context's store,
-   * outside the write's transaction, so it must not run while one is open: sign-up creates the
-   * user in a transaction, where SQLite's single connection would wait on itself forever.
-   * Creation is checked by the endpoint hook below instead (the unique index is the backstop).
-   */
-  async function prepare(
-    data: Row,
-    meta: HookMeta,
-    check: "format" | "format-and-availability",
-  ): Promise<{ data: Row } | undefined> {
+  /** Normalises and validates `username`, and refuses one another user holds. */
+  async function prepare(data: Row, meta: HookMeta): Promise<{ data: Row } | undefined> {
     if (typeof data.username !== "string") return undefined;
     const display = data.username.trim();
     const normalized = normalizeUsername(display);
     await assertValidUsername(normalized, options);
-    if (check === "format-and-availability") {
-      await assertFree(normalized, meta.where?.find((w) => w.field === "id")?.value);
+    // meta.db reads inside the write's transaction (sign-up creates the user in one).
+    const taken = await meta.db.findOne("user", [{ field: "username", value: normalized }]);
+    const self = meta.where?.find((w) => w.field === "id")?.value;
+    if (taken && taken.id !== self) {
+      throw new AuthError(422, "USERNAME_IS_ALREADY_TAKEN", {
+        message: USERNAME_ERROR_CODES.USERNAME_IS_ALREADY_TAKEN,
+      });
     }
     const displayUsername = typeof data.displayUsername === "string" ? data.displayUsername : display;
     return { data: { ...data, username: normalized, displayUsername } };
@@ -65,9 +44,6 @@ export function username(options: UsernameOptions = {}) {
 
   return {
     id: "username" as const,
-    init(ctx) {
-      context = ctx;
-    },
     schema: {
       user: {
         fields: {
@@ -78,18 +54,8 @@ export function username(options: UsernameOptions = {}) {
     },
     databaseHooks: {
       user: {
-        create: { before: (data) => prepare(data, {}, "format") },
-        update: { before: (data, meta) => prepare(data, meta, "format-and-availability") },
-      },
-    },
-    hooks: {
-      async before(event) {
-        // Sign-up writes the user inside a transaction, so its "taken" check runs here, first.
-        const body = event.body as { username?: unknown } | undefined;
-        if (event.endpoint !== "signUpEmail" || typeof body?.username !== "string") return;
-        const normalized = normalizeUsername(body.username);
-        await assertValidUsername(normalized, options);
-        await assertFree(normalized, undefined);
+        create: { before: prepare },
+        update: { before: prepare },
       },
     },
     rateLimit: [{ path: "/sign-in/username", window: 10, max: 3 }],
