@@ -74,4 +74,6 @@ export interface AuthContext {
   readonly hooks: readonly AuthHooks[];
   readonly endpoints: Readonly<Record<string, AnyEndpoint>>;
   readonly production: boolean;
+  /** Messages of plugin error codes, used when an AuthError carries a code but no message. */
+  readonly errorMessages: Readonly<Record<string, string>>;
 }

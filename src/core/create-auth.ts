@@ -282,6 +282,7 @@ export function createAuth<const Options extends AuthOptions>(
     hooks,
     endpoints,
     production,
+    errorMessages: Object.assign({}, ...plugins.map((p) => p.errorCodes ?? {})),
   };
   for (const p of plugins) p.init?.(context);
   const router = new Router(endpoints);

@@ -15,7 +15,18 @@ export function errorResponse(auth: AuthContext, error: unknown, headers = new H
 
 /** Maps any thrown value to an AuthError that is safe to show. */
 export function toAuthError(auth: AuthContext, error: unknown): AuthError {
-  if (isAuthError(error)) return error;
+  if (isAuthError(error)) {
+    // A plugin's error thrown with only a code gets the message the plugin declared for it.
+    const declared = auth.errorMessages[String(error.code)];
+    if (declared && error.message === error.code) {
+      return new AuthError(error.status, error.code, {
+        message: declared,
+        cause: error.cause,
+        details: error.details,
+      });
+    }
+    return error;
+  }
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "DATABASE_UNAVAILABLE") return new AuthError(503, "DATABASE_UNAVAILABLE", { cause: error });
   if (code === "EMAIL_DELIVERY_FAILED") {

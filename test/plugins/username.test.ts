@@ -369,7 +369,8 @@ describe("plugin interface (a tiny inline plugin)", () => {
           seen.push({ endpoint: event.endpoint, path: event.path });
           const body = event.body as { name?: unknown } | undefined;
           if (event.endpoint === "greet" && body?.name === "Mallory") {
-            throw new AuthError(403, "GREETER_REFUSED", { message: "No greetings for Mallory" });
+            // No message: the one declared in errorCodes is used.
+            throw new AuthError(403, "GREETER_REFUSED");
           }
         },
       },
