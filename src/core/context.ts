@@ -74,6 +74,8 @@ export interface AuthContext {
   readonly hooks: readonly AuthHooks[];
   readonly endpoints: Readonly<Record<string, AnyEndpoint>>;
   readonly production: boolean;
+  /** Rate-limit rules by route path (relative to basePath). Empty when rate limiting is off. */
+  readonly rateLimitRules: ReadonlyMap<string, { window: number; max: number }>;
   /** Messages of plugin error codes, used when an AuthError carries a code but no message. */
   readonly errorMessages: Readonly<Record<string, string>>;
 }

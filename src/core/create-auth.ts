@@ -9,6 +9,7 @@ import { changeEmailVerification, resetPasswordEmail, verificationEmail } from "
 import { jsonEndpoints } from "../dialects/json/endpoints.js";
 import { SessionManager } from "../session/manager.js";
 import { normalizeOrigin } from "../http/origin.js";
+import { checkRule } from "../http/rate-limit.js";
 import { type Api, createApi } from "./api.js";
 import type { AuthContext, MailHooks, PasswordPolicy } from "./context.js";
 import type { AnyEndpoint } from "./endpoint.js";
@@ -259,6 +260,17 @@ export function createAuth<const Options extends AuthOptions>(
   }
   const hooks: AuthHooks[] = [options.hooks ?? {}, ...plugins.map((p) => p.hooks ?? {})];
 
+  const rateLimitRules = new Map<string, { window: number; max: number }>();
+  if (options.rateLimit?.enabled !== false) {
+    for (const p of plugins) {
+      for (const [i, rule] of (p.rateLimit ?? []).entries()) rateLimitRules.set(rule.path, checkRule(`plugins: "${p.id}" rateLimit[${i}]`, rule));
+    }
+    for (const [path, rule] of Object.entries(options.rateLimit?.customRules ?? {})) {
+      if (rule === false) rateLimitRules.delete(path);
+      else rateLimitRules.set(path, checkRule(`rateLimit.customRules["${path}"]`, rule));
+    }
+  }
+
   const context: AuthContext = {
     options,
     appName,
@@ -282,6 +294,7 @@ export function createAuth<const Options extends AuthOptions>(
     hooks,
     endpoints,
     production,
+    rateLimitRules,
     errorMessages: Object.assign({}, ...plugins.map((p) => p.errorCodes ?? {})),
   };
   for (const p of plugins) p.init?.(context);

@@ -1,4 +1,6 @@
+import { MemoryRateLimiter } from "../http/rate-limit.js";
 import { readBody } from "./body.js";
+import { getClientIp } from "./client-ip.js";
 import { runEndpoint } from "./call.js";
 import type { AuthContext } from "./context.js";
 import { Redirect } from "./endpoint.js";
@@ -55,6 +57,7 @@ export function toResponse(result: unknown, headers: Headers, status = 200): Res
 /** Builds the Web `handler(request)` of an auth instance. */
 export function createHandler(auth: AuthContext, router: Router): (request: Request) => Promise<Response> {
   const base = auth.basePath;
+  const limiter = new MemoryRateLimiter();
   return async function gatehouseHandler(request: Request): Promise<Response> {
     try {
       const url = new URL(request.url);
@@ -68,6 +71,15 @@ export function createHandler(auth: AuthContext, router: Router): (request: Requ
       if (match.kind === "method-not-allowed") {
         const headers = new Headers({ allow: match.allow.join(", ") });
         return errorResponse(auth, new AuthError(405, "METHOD_NOT_ALLOWED"), headers);
+      }
+      const rule = auth.rateLimitRules.get(match.endpoint.path);
+      if (rule) {
+        const client = getClientIp(request) ?? (auth.trustHost ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined) ?? "unknown";
+        const decision = limiter.hit(`${client}|${match.endpoint.path}`, rule);
+        if (!decision.allowed) {
+          const seconds = String(decision.retryAfter);
+          return errorResponse(auth, new AuthError(429, "TOO_MANY_REQUESTS"), new Headers({ "retry-after": seconds, "x-retry-after": seconds }));
+        }
       }
       if (request.method === "HEAD" && match.endpoint.consumesToken) {
         return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });

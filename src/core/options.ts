@@ -104,6 +104,16 @@ export interface AuthOptions {
   databaseHooks?: DatabaseHooks;
   hooks?: AuthHooks;
   plugins?: readonly Plugin[];
+  /**
+   * Rate limits, per client address and path. Rules come from plugins (e.g. the username
+   * plugin's sign-in) and from `customRules` (path -> rule, or `false` to turn a plugin's rule
+   * off). Kept in memory for now.
+   */
+  rateLimit?: {
+    /** Default true. */
+    enabled?: boolean;
+    customRules?: Record<string, { window: number; max: number } | false>;
+  };
   advanced?: {
     /** Cookie name prefix. Default "gatehouse". */
     cookiePrefix?: string;

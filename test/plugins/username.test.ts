@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth, type Auth } from "../../src/core/create-auth.js";
+import { Client as HttpClient } from "../core/harness.js";
 import { defineEndpoint } from "../../src/core/endpoint.js";
 import { AuthError } from "../../src/core/errors.js";
 import type { Plugin } from "../../src/core/plugin.js";
@@ -67,7 +68,11 @@ const silentLogger = {
   error: (...args: unknown[]) => void loggedErrors.push(args),
 };
 
-/** `createAuth` with the username plugin, typed: its endpoints are on `auth.api`. */
+/**
+ * `createAuth` with the username plugin, typed: its endpoints are on `auth.api`. These suites
+ * sign in many times from one address, so the plugin's sign-in rule is switched off here
+ * (through the documented off switch); the rule itself is tested below.
+ */
 function usernameAuth(database?: Database.Database) {
   return createAuth({
     secret: TEST_SECRET,
@@ -75,6 +80,7 @@ function usernameAuth(database?: Database.Database) {
     database,
     emailAndPassword: { enabled: true },
     plugins: [username()],
+    rateLimit: { customRules: { "/sign-in/username": false } },
   });
 }
 type UsernameAuth = ReturnType<typeof usernameAuth>;
@@ -299,6 +305,63 @@ describe.each(BACKENDS)("username plugin on $name", (backend) => {
     await expect(
       api.signInUsername({ body: { username: typed, password: "wrong password!" } }),
     ).rejects.toMatchObject({ status: 401, code: "INVALID_USERNAME_OR_PASSWORD" });
+  });
+});
+
+describe("username plugin rate limit (its rule, over real HTTP)", () => {
+  it("the 4th sign-in attempt within 10 s from one address gets 429 with Retry-After", async () => {
+    const auth = createAuth({
+      secret: TEST_SECRET,
+      logger: silentLogger,
+      emailAndPassword: { enabled: true },
+      plugins: [username()],
+    });
+    const client = new HttpClient(auth);
+    const attempt = () =>
+      client.post("/sign-in/username", { username: "nobody", password: "wrong password" });
+    for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+    const limited = await attempt();
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(limited.headers.get("x-retry-after")).toBe(limited.headers.get("retry-after"));
+    // Other paths are not affected by this rule.
+    expect((await client.post("/is-username-available", { username: "somebody" })).status).toBe(200);
+  });
+
+  it("customRules can tighten the rule, and rateLimit.enabled: false turns limits off", async () => {
+    const strict = createAuth({
+      secret: TEST_SECRET,
+      logger: silentLogger,
+      emailAndPassword: { enabled: true },
+      plugins: [username()],
+      rateLimit: { customRules: { "/is-username-available": { window: 60, max: 1 } } },
+    });
+    const a = new HttpClient(strict);
+    expect((await a.post("/is-username-available", { username: "somebody" })).status).toBe(200);
+    expect((await a.post("/is-username-available", { username: "somebody" })).status).toBe(429);
+
+    const off = createAuth({
+      secret: TEST_SECRET,
+      logger: silentLogger,
+      emailAndPassword: { enabled: true },
+      plugins: [username()],
+      rateLimit: { enabled: false },
+    });
+    const b = new HttpClient(off);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await b.post("/sign-in/username", { username: "nobody", password: "wrong password" })).status,
+      ).toBe(401);
+  });
+
+  it("a malformed rule is a start-up error naming it", () => {
+    expect(() =>
+      createAuth({
+        secret: TEST_SECRET,
+        rateLimit: { customRules: { "/sign-in/email": { window: 0, max: 3 } } },
+      }),
+    ).toThrow(/rateLimit.customRules\["\/sign-in\/email"\]/);
   });
 });
 
