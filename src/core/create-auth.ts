@@ -263,7 +263,8 @@ export function createAuth<const Options extends AuthOptions>(
   const rateLimitRules = new Map<string, { window: number; max: number }>();
   if (options.rateLimit?.enabled !== false) {
     for (const p of plugins) {
-      for (const [i, rule] of (p.rateLimit ?? []).entries()) rateLimitRules.set(rule.path, checkRule(`plugins: "${p.id}" rateLimit[${i}]`, rule));
+      for (const [i, rule] of (p.rateLimit ?? []).entries())
+        rateLimitRules.set(rule.path, checkRule(`plugins: "${p.id}" rateLimit[${i}]`, rule));
     }
     for (const [path, rule] of Object.entries(options.rateLimit?.customRules ?? {})) {
       if (rule === false) rateLimitRules.delete(path);

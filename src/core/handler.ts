@@ -74,11 +74,18 @@ export function createHandler(auth: AuthContext, router: Router): (request: Requ
       }
       const rule = auth.rateLimitRules.get(match.endpoint.path);
       if (rule) {
-        const client = getClientIp(request) ?? (auth.trustHost ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined) ?? "unknown";
+        const client =
+          getClientIp(request) ??
+          (auth.trustHost ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined) ??
+          "unknown";
         const decision = limiter.hit(`${client}|${match.endpoint.path}`, rule);
         if (!decision.allowed) {
           const seconds = String(decision.retryAfter);
-          return errorResponse(auth, new AuthError(429, "TOO_MANY_REQUESTS"), new Headers({ "retry-after": seconds, "x-retry-after": seconds }));
+          return errorResponse(
+            auth,
+            new AuthError(429, "TOO_MANY_REQUESTS"),
+            new Headers({ "retry-after": seconds, "x-retry-after": seconds }),
+          );
         }
       }
       if (request.method === "HEAD" && match.endpoint.consumesToken) {

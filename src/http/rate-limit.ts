@@ -28,7 +28,8 @@ export class MemoryRateLimiter {
       this.buckets.set(key, bucket);
     }
     bucket.count += 1;
-    if (bucket.count > rule.max) return { allowed: false, retryAfter: Math.max(1, Math.ceil((bucket.resetAt - now) / 1000)) };
+    if (bucket.count > rule.max)
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil((bucket.resetAt - now) / 1000)) };
     return { allowed: true };
   }
 
