@@ -317,3 +317,26 @@ describe("cookie cache and account actions", () => {
     expect((await client.post("/revoke-sessions", {})).status).toBe(401);
   });
 });
+
+describe("session.additionalFields", () => {
+  it("adds a column by migration and returns the field with the session", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(":memory:");
+    const { auth } = makeAuth({
+      database: db,
+      session: {
+        additionalFields: { deviceLabel: { type: "string", required: false, defaultValue: "unnamed" } },
+      },
+    });
+    await auth.migrate();
+    const columns = (db.prepare(`pragma table_info("session")`).all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect(columns).toContain("deviceLabel");
+    const client = new Client(auth);
+    await client.signUp(uniqueEmail("device"));
+    const res = await client.getSession();
+    expect(res.body.session.deviceLabel).toBe("unnamed");
+    db.close();
+  });
+});
