@@ -104,7 +104,8 @@ export function requireAuth(auth: AuthLike, options: RequireAuthOptions = {}): R
       if (session) return next();
       if (wantsHTML(req)) {
         const target = new URL(signInURL, "http://placeholder.invalid");
-        target.searchParams.set("callbackUrl", req.originalUrl);
+        // "//host/x" or "/\\host" would read as another site to a naive sign-in page: keep one slash.
+        target.searchParams.set("callbackUrl", req.originalUrl.replace(/^[/\\]+/, "/"));
         const location =
           target.origin === "http://placeholder.invalid" ? target.pathname + target.search : target.href;
         res.redirect(302, location);
