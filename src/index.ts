@@ -1,5 +1,5 @@
-export { createAuth } from "./core/create-auth.js";
-export type { Auth, CoreEndpoints } from "./core/create-auth.js";
+export { createAuth } from "./create-auth.js";
+export type { Auth, CoreEndpoints } from "./create-auth.js";
 export { AuthError, ERROR_CODES, isAuthError } from "./core/errors.js";
 export type { ErrorCode } from "./core/errors.js";
 export { defineEndpoint, Redirect } from "./core/endpoint.js";

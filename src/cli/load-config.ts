@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createJiti } from "jiti";
-import { type Auth, createAuth } from "../core/create-auth.js";
+import { type Auth, createAuth } from "../create-auth.js";
 import type { AuthOptions } from "../core/options.js";
 
 /** Where the CLI looks for a config when `--config` is not given, in order. */

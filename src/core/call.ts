@@ -83,7 +83,10 @@ export async function runEndpoint(
   const trusted = trustedFor(auth, origin);
   const method =
     input.request?.method ?? (Array.isArray(endpoint.method) ? endpoint.method[0] : endpoint.method);
-  if (options.checkOrigin && !auth.disableOriginCheck) checkOrigin(method ?? "GET", input.headers, trusted);
+  if (options.checkOrigin && !auth.disableOriginCheck) {
+    const refusal = checkOrigin(method ?? "GET", input.headers, trusted);
+    if (refusal) throw new AuthError(403, refusal.code, refusal.message ? { message: refusal.message } : {});
+  }
 
   let body: unknown = input.body;
   if (endpoint.body) {

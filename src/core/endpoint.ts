@@ -1,24 +1,17 @@
 import type { z } from "zod";
+import type { CookieAttributes } from "../http/cookies.js";
 import type { AuthContext } from "./context.js";
 import type { SessionWithUser } from "./options.js";
 
 /** HTTP methods an endpoint may answer. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** Cookie attributes for {@link EndpointContext.setCookie}. */
-export interface CookieAttributes {
-  maxAge?: number;
-  expires?: Date;
-  httpOnly?: boolean;
-  sameSite?: "lax" | "strict" | "none";
-  secure?: boolean;
-  path?: string;
-}
-
 /** A redirect returned by a handler: 302 over HTTP, `{ redirect: true, url }` through `auth.api`. */
 export class Redirect {
   constructor(readonly url: string) {}
 }
+
+export type { CookieAttributes };
 
 /** Everything a handler gets for one call. */
 export interface EndpointContext<Body, Query> {

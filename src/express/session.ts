@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { cookieMode, callOrigin } from "../core/call.js";
-import type { Auth } from "../core/create-auth.js";
+import type { Auth } from "../create-auth.js";
 import type { SessionWithUser } from "../core/options.js";
 import { publicRow } from "../core/store.js";
 import { parseCookies } from "../http/cookies.js";

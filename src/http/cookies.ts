@@ -1,5 +1,14 @@
 import { parse, serialize } from "cookie";
-import type { CookieAttributes } from "../core/endpoint.js";
+
+/** Cookie attributes a handler may set; safe defaults fill the rest. */
+export interface CookieAttributes {
+  maxAge?: number;
+  expires?: Date;
+  httpOnly?: boolean;
+  sameSite?: "lax" | "strict" | "none";
+  secure?: boolean;
+  path?: string;
+}
 
 /** Names and attributes of the cookies Gatehouse sets, for one security mode. */
 export interface CookieNames {

@@ -1,5 +1,3 @@
-import { AuthError } from "../core/errors.js";
-
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Normalizes an origin string ("https://Example.com:443/x" -> "https://example.com"), or null. */
@@ -13,18 +11,29 @@ export function normalizeOrigin(value: string): string | null {
   }
 }
 
+/** Why a request was refused by {@link checkOrigin} (the caller answers 403 with this code). */
+export interface OriginRefusal {
+  code: "INVALID_ORIGIN" | "CROSS_SITE_NAVIGATION";
+  message?: string;
+}
+
 /**
- * Refuses state-changing requests from untrusted origins.
+ * Decides whether a state-changing request comes from a trusted origin; returns the refusal,
+ * or null when it may go on.
  *
  * - A request that names an Origin (or, lacking one, a Referer) must name a trusted one.
  * - A request that carries cookies must name one: cookies without Origin/Referer are refused.
  * - A request with neither cookies nor browser headers (a server-to-server client) passes.
  * - A cross-site navigation (`Sec-Fetch-Site: cross-site` + `Sec-Fetch-Mode: navigate`) is refused.
  */
-export function checkOrigin(method: string, headers: Headers, trusted: ReadonlySet<string>): void {
-  if (SAFE_METHODS.has(method)) return;
+export function checkOrigin(
+  method: string,
+  headers: Headers,
+  trusted: ReadonlySet<string>,
+): OriginRefusal | null {
+  if (SAFE_METHODS.has(method)) return null;
   if (headers.get("sec-fetch-site") === "cross-site" && headers.get("sec-fetch-mode") === "navigate") {
-    throw new AuthError(403, "CROSS_SITE_NAVIGATION");
+    return { code: "CROSS_SITE_NAVIGATION" };
   }
   const origin = headers.get("origin");
   let claimed: string | null = null;
@@ -37,9 +46,7 @@ export function checkOrigin(method: string, headers: Headers, trusted: ReadonlyS
   if (claimed === null) {
     const hasCookies = Boolean(headers.get("cookie"));
     const browserish = headers.has("sec-fetch-site") && headers.get("sec-fetch-site") !== "same-origin";
-    if (hasCookies || browserish)
-      throw new AuthError(403, "INVALID_ORIGIN", { message: "Missing or null Origin" });
-    return;
+    return hasCookies || browserish ? { code: "INVALID_ORIGIN", message: "Missing or null Origin" } : null;
   }
-  if (!trusted.has(claimed)) throw new AuthError(403, "INVALID_ORIGIN");
+  return trusted.has(claimed) ? null : { code: "INVALID_ORIGIN" };
 }

@@ -1,10 +1,20 @@
-import type { Row } from "../db/adapter.js";
+import type { Row, Where } from "../db/adapter.js";
 import { sha256Hex } from "../crypto/hash.js";
 import { randomToken } from "../crypto/random.js";
-import type { Store } from "../core/store.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
 import type { SessionWithUser } from "../core/options.js";
 import { type CookieNames, serializeCookie } from "../http/cookies.js";
+
+/**
+ * The storage the session manager needs: the core's Store fits (it applies ids, timestamps and
+ * database hooks); the manager itself knows nothing of the core.
+ */
+export interface SessionStore {
+  create(model: string, data: Row): Promise<Row>;
+  findOne(model: string, where: Where[]): Promise<Row | null>;
+  update(model: string, where: Where[], update: Row): Promise<Row | null>;
+  deleteMany(model: string, where: Where[]): Promise<number>;
+}
 
 /** Signs and verifies short strings (HMAC, rotation-aware). */
 export interface Signer {
@@ -45,7 +55,7 @@ interface CachePayload {
  */
 export class SessionManager {
   constructor(
-    private readonly store: Store,
+    private readonly store: SessionStore,
     private readonly tokenSigner: Signer,
     private readonly cacheSigner: Signer,
     readonly config: SessionConfig,
@@ -53,7 +63,7 @@ export class SessionManager {
 
   /** Creates a session for a user and returns the raw token (only ever put in the cookie) and the row. */
   async create(
-    store: Store,
+    store: SessionStore,
     input: { userId: string; ipAddress?: string | null; userAgent?: string | null; rememberMe?: boolean },
   ): Promise<{ token: string; session: SessionRecord }> {
     const token = randomToken(32);
@@ -149,7 +159,7 @@ export class SessionManager {
   }
 
   /** Deletes the session behind a raw token. */
-  async revokeToken(store: Store, token: string): Promise<void> {
+  async revokeToken(store: SessionStore, token: string): Promise<void> {
     await store.deleteMany("session", [{ field: "token", value: sha256Hex(token) }]);
   }
 

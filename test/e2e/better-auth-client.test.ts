@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { createAuthClient } from "better-auth/client";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Auth } from "../../src/core/create-auth.js";
+import type { Auth } from "../../src/create-auth.js";
 import { toNodeHandler } from "../../src/node/index.js";
 import {
   CookieJar,

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Auth } from "../../src/core/create-auth.js";
+import type { Auth } from "../../src/create-auth.js";
 import { authSession, getSession, requireAuth } from "../../src/express/index.js";
 import { toNodeHandler } from "../../src/node/index.js";
 import {

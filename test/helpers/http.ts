@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener, type Server } from "node:http";
 import express from "express";
 import express4 from "express4";
-import { createAuth, type Auth } from "../../src/core/create-auth.js";
+import { createAuth, type Auth } from "../../src/create-auth.js";
 import type { AuthOptions } from "../../src/core/options.js";
 
 /** A listening server and how to reach it. */

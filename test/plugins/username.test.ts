@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuth, type Auth } from "../../src/core/create-auth.js";
+import { createAuth, type Auth } from "../../src/create-auth.js";
 import { Client as HttpClient } from "../core/harness.js";
 import { defineEndpoint } from "../../src/core/endpoint.js";
 import { AuthError } from "../../src/core/errors.js";

@@ -1,25 +1,31 @@
-import { baseSchema, mergeSchema, type SchemaExtension } from "../db/base-schema.js";
-import type { Adapter } from "../db/adapter.js";
-import { memoryAdapter } from "../db/memory-adapter.js";
-import { resolveAdapter } from "../db/resolve-database.js";
-import { Keyring } from "../crypto/signing.js";
-import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "../crypto/password.js";
-import { createMailer } from "../email/mailer.js";
-import { changeEmailVerification, resetPasswordEmail, verificationEmail } from "../email/templates.js";
-import { jsonEndpoints } from "../dialects/json/endpoints.js";
-import { SessionManager } from "../session/manager.js";
-import { normalizeOrigin } from "../http/origin.js";
-import { checkRule } from "../http/rate-limit.js";
-import { type Api, createApi } from "./api.js";
-import type { AuthContext, MailHooks, PasswordPolicy } from "./context.js";
-import type { AnyEndpoint } from "./endpoint.js";
-import { createHandler } from "./handler.js";
-import type { AuthHooks, DatabaseHooks } from "./hooks.js";
-import type { PluginEndpoints } from "./plugin.js";
-import type { AuthOptions, Logger, SessionWithUser } from "./options.js";
-import { Router } from "./router.js";
-import { resolveSecrets } from "./secret.js";
-import { Store } from "./store.js";
+import { baseSchema, mergeSchema, type SchemaExtension } from "./db/base-schema.js";
+import type { Adapter } from "./db/adapter.js";
+import { memoryAdapter } from "./db/memory-adapter.js";
+import { resolveAdapter } from "./db/resolve-database.js";
+import { Keyring } from "./crypto/signing.js";
+import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "./crypto/password.js";
+import { createMailer } from "./email/mailer.js";
+import { changeEmailVerification, resetPasswordEmail, verificationEmail } from "./email/templates.js";
+import { jsonEndpoints } from "./dialects/json/endpoints.js";
+import { SessionManager } from "./session/manager.js";
+import { normalizeOrigin } from "./http/origin.js";
+import { checkRule } from "./http/rate-limit.js";
+import { type Api, createApi } from "./core/api.js";
+import type { AuthContext, MailHooks, PasswordPolicy } from "./core/context.js";
+import type { AnyEndpoint } from "./core/endpoint.js";
+import { createHandler } from "./core/handler.js";
+import type { AuthHooks, DatabaseHooks } from "./core/hooks.js";
+import type { PluginEndpoints } from "./core/plugin.js";
+import type { AuthOptions, Logger, SessionWithUser } from "./core/options.js";
+import { Router } from "./core/router.js";
+import { resolveSecrets } from "./core/secret.js";
+import { Store } from "./core/store.js";
+
+/*
+ * The composition root: createAuth wires the core (endpoint model, router, store) to the JSON
+ * dialect's route table, the session manager, storage and mail. It sits above every layer so
+ * that none of them imports another upward.
+ */
 
 /** The core endpoints every instance has. */
 export type CoreEndpoints = typeof jsonEndpoints;
