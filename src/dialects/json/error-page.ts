@@ -1,15 +1,4 @@
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for HTML. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { escapeHtml } from "../../email/templates.js";
 
 /** A minimal, script-free error page for `GET /error?error=CODE`. */
 export function renderErrorPage(code: string | undefined): Response {
