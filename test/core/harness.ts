@@ -168,6 +168,8 @@ export interface CallResult {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of a JSON body. */
+  form?: Record<string, string>;
   /** Extra headers; `null` removes a default one (e.g. `{ origin: null }`). */
   headers?: Record<string, string | null>;
   /** Use this jar instead of the client's own. */
@@ -198,7 +200,10 @@ export class Client {
     headers.set("origin", this.origin);
     if (jar.cookies.size > 0) headers.set("cookie", jar.header());
     let body: string | undefined;
-    if (options.body !== undefined) {
+    if (options.form !== undefined) {
+      headers.set("content-type", "application/x-www-form-urlencoded");
+      body = new URLSearchParams(options.form).toString();
+    } else if (options.body !== undefined) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(options.body);
     }
