@@ -7,6 +7,10 @@ import { dummyVerify, hashPassword, needsRehash, verifyPassword } from "./crypto
 import { createMailer } from "./email/mailer.js";
 import { changeEmailVerification, resetPasswordEmail, verificationEmail } from "./email/templates.js";
 import { jsonEndpoints } from "./dialects/json/endpoints.js";
+import { oauthEndpoints } from "./dialects/json/oauth-endpoints.js";
+import { ProviderClient } from "./providers/engine.js";
+import { presets } from "./providers/registry.js";
+import { fromSocialOptions, resolveProvider } from "./providers/resolve.js";
 import { SessionManager } from "./session/manager.js";
 import { normalizeOrigin } from "./http/origin.js";
 import { checkRule } from "./http/rate-limit.js";
@@ -28,7 +32,7 @@ import { Store } from "./core/store.js";
  */
 
 /** The core endpoints every instance has. */
-export type CoreEndpoints = typeof jsonEndpoints;
+export type CoreEndpoints = typeof jsonEndpoints & typeof oauthEndpoints;
 
 /** What `createAuth` returns. */
 export interface Auth<Endpoints extends Record<string, AnyEndpoint> = CoreEndpoints> {
@@ -256,7 +260,24 @@ export function createAuth<const Options extends AuthOptions>(
     },
   };
 
-  const endpoints: Record<string, AnyEndpoint> = { ...jsonEndpoints };
+  const providers = new Map<string, ProviderClient>();
+  const addProvider = (input: Parameters<typeof resolveProvider>[0], where: string) => {
+    const resolved = resolveProvider(input, where, env);
+    if (providers.has(resolved.id))
+      throw new TypeError(`${where}: provider id "${resolved.id}" is configured twice`);
+    providers.set(resolved.id, new ProviderClient(resolved));
+  };
+  if (options.providers !== undefined && !Array.isArray(options.providers))
+    throw new TypeError("providers: must be an array, e.g. [GitHub, Google({ clientId, clientSecret })]");
+  for (const [i, p] of (options.providers ?? []).entries()) addProvider(p, `providers[${i}]`);
+  for (const [key, value] of Object.entries(options.socialProviders ?? {})) {
+    if (!value || typeof value !== "object") throw new TypeError(`socialProviders.${key}: must be an object`);
+    if ((value as { enabled?: unknown }).enabled === false) continue;
+    addProvider(fromSocialOptions(key, value, presets), `socialProviders.${key}`);
+  }
+  const linking = options.account?.accountLinking ?? {};
+
+  const endpoints: Record<string, AnyEndpoint> = { ...jsonEndpoints, ...oauthEndpoints };
   for (const p of plugins) {
     for (const [name, endpoint] of Object.entries(p.endpoints ?? {})) {
       if (name in endpoints)
@@ -302,6 +323,13 @@ export function createAuth<const Options extends AuthOptions>(
     endpoints,
     production,
     rateLimitRules,
+    providers,
+    accounts: {
+      linkingEnabled: linking.enabled !== false,
+      trustedProviders: new Set(linking.trustedProviders ?? []),
+      allowDifferentEmails: linking.allowDifferentEmails === true,
+      encryptTokens: options.account?.encryptOAuthTokens !== false,
+    },
     errorMessages: Object.assign({}, ...plugins.map((p) => p.errorCodes ?? {})),
   };
   for (const p of plugins) p.init?.(context);

@@ -83,7 +83,7 @@ export async function runEndpoint(
   const trusted = trustedFor(auth, origin);
   const method =
     input.request?.method ?? (Array.isArray(endpoint.method) ? endpoint.method[0] : endpoint.method);
-  if (options.checkOrigin && !auth.disableOriginCheck) {
+  if (options.checkOrigin && !auth.disableOriginCheck && !endpoint.skipOriginCheck) {
     const refusal = checkOrigin(method ?? "GET", input.headers, trusted);
     if (refusal) throw new AuthError(403, refusal.code, refusal.message ? { message: refusal.message } : {});
   }

@@ -1,5 +1,6 @@
 import type { Adapter } from "../db/adapter.js";
 import type { Schema } from "../db/schema.js";
+import type { ProviderClient } from "../providers/engine.js";
 import type { Mailer } from "../email/types.js";
 import type { SessionManager } from "../session/manager.js";
 import type { AnyEndpoint } from "./endpoint.js";
@@ -45,6 +46,14 @@ export interface MailHooks {
   ): Promise<void>;
 }
 
+/** Resolved account settings. */
+export interface AccountPolicy {
+  linkingEnabled: boolean;
+  trustedProviders: ReadonlySet<string>;
+  allowDifferentEmails: boolean;
+  encryptTokens: boolean;
+}
+
 /**
  * Everything one `auth` instance resolved at startup. Built once by `createAuth`; flows and
  * endpoints read it, nothing writes it.
@@ -76,6 +85,10 @@ export interface AuthContext {
   readonly production: boolean;
   /** Rate-limit rules by route path (relative to basePath). Empty when rate limiting is off. */
   readonly rateLimitRules: ReadonlyMap<string, { window: number; max: number }>;
+  /** Configured OAuth / OIDC providers by id. */
+  readonly providers: ReadonlyMap<string, ProviderClient>;
+  /** Account linking and token storage settings. */
+  readonly accounts: AccountPolicy;
   /** Messages of plugin error codes, used when an AuthError carries a code but no message. */
   readonly errorMessages: Readonly<Record<string, string>>;
 }

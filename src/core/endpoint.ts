@@ -55,6 +55,11 @@ export interface Endpoint<Body = unknown, Query = unknown, Result = unknown> {
    * without running the handler, so link checkers that probe with HEAD do not use up links.
    */
   consumesToken?: boolean;
+  /**
+   * Skip the Origin check. Only for endpoints a third party legitimately posts to (an OAuth
+   * provider's form_post callback), which must then be protected by something else (state).
+   */
+  skipOriginCheck?: boolean;
   /** Not served over HTTP (server-only API). */
   serverOnly?: boolean;
   /** Short description for docs and OpenAPI. */

@@ -41,6 +41,16 @@ export const ERROR_CODES = {
   EMAIL_AND_PASSWORD_DISABLED: "Email and password authentication is not enabled",
   TOO_MANY_REQUESTS: "Too many requests",
   FORBIDDEN: "Forbidden",
+  PROVIDER_NOT_FOUND: "Provider not found",
+  PROVIDER_UNAVAILABLE: "The provider could not be reached, try again later",
+  ACCOUNT_NOT_FOUND: "Account not found",
+  FAILED_TO_UNLINK_LAST_ACCOUNT: "You can't unlink your last account",
+  REFRESH_TOKEN_NOT_FOUND: "Refresh token not found",
+  FAILED_TO_REFRESH_ACCESS_TOKEN: "Failed to refresh the access token",
+  FAILED_TO_GET_ACCOUNT_INFO: "Failed to get the account info from the provider",
+  INVALID_ID_TOKEN: "Invalid ID token",
+  ID_TOKEN_NOT_SUPPORTED: "This provider does not support sign-in with an ID token",
+  ACCOUNT_NOT_LINKED: "Account not linked",
 } as const;
 
 /** A code from {@link ERROR_CODES}, or a plugin's own SCREAMING_SNAKE code. */

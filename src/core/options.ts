@@ -4,6 +4,8 @@ import type { EmailMessage, MailTransport } from "../email/types.js";
 import type { AuthHooks, DatabaseHooks } from "./hooks.js";
 import type { Plugin } from "./plugin.js";
 import type { SessionRecord, UserRecord } from "./types.js";
+import type { SocialProviderOptions } from "../providers/resolve.js";
+import type { OAuthConfig, ProviderFactory } from "../providers/types.js";
 
 /** Something that receives log lines. `console` fits. */
 export interface Logger {
@@ -101,6 +103,31 @@ export interface AuthOptions {
   };
   /** Mail: sender and transport (SMTP URL, nodemailer transporter or function). */
   email?: { from?: string; transport?: MailTransport };
+  /**
+   * OAuth / OpenID Connect providers, Auth.js style: `[GitHub, Google({ clientId, clientSecret })]`.
+   * A preset passed uncalled reads `AUTH_<ID>_ID`, `AUTH_<ID>_SECRET` and `AUTH_<ID>_ISSUER`.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each provider has its own profile type
+  providers?: readonly (OAuthConfig<any> | ProviderFactory<any>)[];
+  /** The same, Better Auth style: `{ github: { clientId, clientSecret } }`; the key picks the preset. */
+  socialProviders?: Record<string, SocialProviderOptions>;
+  /** Linked accounts (credential and providers). */
+  account?: {
+    accountLinking?: {
+      /** Link a new provider account to an existing user with the same email. Default true (see trustedProviders). */
+      enabled?: boolean;
+      /**
+       * Providers whose verified emails are trusted to link to an existing user with that email.
+       * Without this (or a provider's `allowDangerousEmailAccountLinking`), such a sign-in is
+       * refused with `account_not_linked`.
+       */
+      trustedProviders?: string[];
+      /** Let a signed-in user link a provider account whose email differs from theirs. Default false. */
+      allowDifferentEmails?: boolean;
+    };
+    /** Encrypt access, refresh and ID tokens at rest with a key derived from the secret. Default true. */
+    encryptOAuthTokens?: boolean;
+  };
   databaseHooks?: DatabaseHooks;
   hooks?: AuthHooks;
   plugins?: readonly Plugin[];

@@ -142,6 +142,10 @@ export interface OAuthConfig<Profile = Record<string, unknown>> {
    * provider says the email is verified. Same effect as listing the id in `trustedProviders`.
    */
   allowDangerousEmailAccountLinking?: boolean;
+  /** Refuse to create new users through this provider; existing users still sign in. Default false. */
+  disableSignUp?: boolean;
+  /** Redirect URI registered at the provider, when it is not `<baseURL><basePath>/callback/<id>`. */
+  redirectURI?: string;
   /** Branding for built-in pages. */
   style?: { logo?: string; bg?: string; text?: string };
 }

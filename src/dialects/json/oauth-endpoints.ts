@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { defineEndpoint } from "../../core/endpoint.js";
+import {
+  accountInfo,
+  getAccessToken,
+  listAccounts,
+  refreshToken,
+  unlinkAccount,
+} from "../../flows/accounts.js";
+import { handleOAuthCallback, signInWithIdToken, startOAuth } from "../../flows/oauth.js";
+
+const url = z.string().max(2048);
+const providerId = z.string().min(1).max(64);
+const scopes = z.array(z.string().min(1).max(256)).max(50);
+const accountSelector = z.object({
+  providerId,
+  accountId: z.string().min(1).max(256).optional(),
+  userId: z.string().min(1).max(256).optional(),
+});
+
+function callbackParams(source: unknown): URLSearchParams {
+  const params = new URLSearchParams();
+  if (source && typeof source === "object") {
+    for (const [k, v] of Object.entries(source)) if (typeof v === "string") params.set(k, v);
+  }
+  return params;
+}
+
+/** Social sign-in and linked accounts, in Better Auth's paths and shapes. */
+export const oauthEndpoints = {
+  signInSocial: defineEndpoint({
+    method: "POST",
+    path: "/sign-in/social",
+    summary: "Start sign-in with an OAuth / OIDC provider, or sign in with its ID token",
+    body: z.object({
+      provider: providerId,
+      callbackURL: url.optional(),
+      errorCallbackURL: url.optional(),
+      newUserCallbackURL: url.optional(),
+      disableRedirect: z.boolean().optional(),
+      scopes: scopes.optional(),
+      loginHint: z.string().max(320).optional(),
+      requestSignUp: z.boolean().optional(),
+      idToken: z
+        .object({
+          token: z.string().min(1).max(16_384),
+          nonce: z.string().max(512).optional(),
+          accessToken: z.string().max(16_384).optional(),
+          refreshToken: z.string().max(16_384).optional(),
+          expiresAt: z.number().optional(),
+        })
+        .optional(),
+    }),
+    handler: async (ctx) => {
+      const { idToken, ...input } = ctx.body;
+      if (idToken) return signInWithIdToken(ctx, input.provider, idToken, { callbackURL: input.callbackURL });
+      const started: { url: string; redirect: boolean; token?: undefined; user?: undefined } =
+        await startOAuth(ctx, input);
+      return started;
+    },
+  }),
+  callbackOAuth: defineEndpoint({
+    method: ["GET", "POST"],
+    path: "/callback/:provider",
+    summary: "Where the provider sends the browser back",
+    // The provider's form_post arrives cross-site; the state and the transaction cookie protect it.
+    skipOriginCheck: true,
+    query: z.record(z.string(), z.unknown()).optional(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    handler: async (ctx) => {
+      const provider = ctx.params.provider ?? "";
+      if (ctx.request?.method === "POST") {
+        // form_post: the browser does not send our Lax cookies on a cross-site POST, so the
+        // parameters move to a GET on the same path, where they do arrive.
+        const target = new URL(`${ctx.apiURL}/callback/${encodeURIComponent(provider)}`);
+        for (const [k, v] of callbackParams(ctx.body)) target.searchParams.set(k, v);
+        return ctx.redirect(target.href);
+      }
+      return handleOAuthCallback(ctx, provider, callbackParams(ctx.query));
+    },
+  }),
+  linkSocial: defineEndpoint({
+    method: "POST",
+    path: "/link-social",
+    summary: "Link a provider account to the signed-in user",
+    body: z.object({
+      provider: providerId,
+      callbackURL: url.optional(),
+      errorCallbackURL: url.optional(),
+      disableRedirect: z.boolean().optional(),
+      scopes: scopes.optional(),
+    }),
+    handler: async (ctx) => {
+      const { user } = await ctx.requireSession();
+      return startOAuth(ctx, ctx.body, { userId: user.id, email: user.email });
+    },
+  }),
+  unlinkAccount: defineEndpoint({
+    method: "POST",
+    path: "/unlink-account",
+    body: z.object({ providerId, accountId: z.string().min(1).max(256).optional() }),
+    handler: (ctx) => unlinkAccount(ctx, ctx.body),
+  }),
+  listUserAccounts: defineEndpoint({
+    method: "GET",
+    path: "/list-accounts",
+    handler: (ctx) => listAccounts(ctx),
+  }),
+  refreshToken: defineEndpoint({
+    method: "POST",
+    path: "/refresh-token",
+    body: accountSelector,
+    handler: (ctx) => refreshToken(ctx, ctx.body),
+  }),
+  getAccessToken: defineEndpoint({
+    method: "POST",
+    path: "/get-access-token",
+    body: accountSelector,
+    handler: (ctx) => getAccessToken(ctx, ctx.body),
+  }),
+  accountInfo: defineEndpoint({
+    method: "GET",
+    path: "/account-info",
+    query: z.object({ accountId: z.string().min(1).max(256) }),
+    handler: (ctx) => accountInfo(ctx, ctx.query.accountId),
+  }),
+};

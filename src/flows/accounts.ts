@@ -1,0 +1,213 @@
+import type { EndpointContext } from "../core/endpoint.js";
+import { AuthError } from "../core/errors.js";
+import type { AccountRecord, UserRecord } from "../core/types.js";
+import { openToken } from "../crypto/token-cipher.js";
+import { ProviderFlowError } from "../providers/engine.js";
+import { providerClient } from "./oauth.js";
+import { ACCOUNT_TOKEN_PURPOSE, accountTokenFields, parseScopes } from "./oauth-user.js";
+
+type Ctx = EndpointContext<unknown, unknown>;
+
+/** An account as `list-accounts` returns it (Better Auth's shape: no tokens). */
+export interface AccountJSON {
+  id: string;
+  providerId: string;
+  accountId: string;
+  userId: string;
+  scopes: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Which account a token call is about. */
+export interface AccountSelector {
+  providerId: string;
+  accountId?: string | undefined;
+  /** Server-side calls only (`auth.api` without a request): act for this user. */
+  userId?: string | undefined;
+}
+
+/**
+ * The user a call acts for: the session's user, or `userId` when the server calls `auth.api`
+ * without a request. Over HTTP a `userId` other than the caller's is refused.
+ */
+async function actingUserId(ctx: Ctx, userId: string | undefined): Promise<string> {
+  if (userId && !ctx.request && !ctx.headers.get("cookie")) return userId;
+  const { user } = await ctx.requireSession();
+  if (userId && userId !== user.id)
+    throw new AuthError(403, "FORBIDDEN", { message: "userId is for server calls" });
+  return user.id;
+}
+
+/** The signed-in user's linked accounts. */
+export async function listAccounts(ctx: Ctx): Promise<AccountJSON[]> {
+  const { user } = await ctx.requireSession();
+  const rows = (await ctx.auth.store.findMany("account", [
+    { field: "userId", value: user.id },
+  ])) as AccountRecord[];
+  return rows.map((a) => ({
+    id: a.id,
+    providerId: a.providerId,
+    accountId: a.accountId,
+    userId: a.userId,
+    scopes: parseScopes(a.scope),
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+  }));
+}
+
+/** Removes a linked account, unless it is the user's last way to sign in. */
+export async function unlinkAccount(
+  ctx: Ctx,
+  input: { providerId: string; accountId?: string | undefined },
+): Promise<{ status: true }> {
+  const { user } = await ctx.requireSession();
+  const { store } = ctx.auth;
+  const accounts = (await store.findMany("account", [
+    { field: "userId", value: user.id },
+  ])) as AccountRecord[];
+  const target = accounts.find(
+    (a) =>
+      a.providerId === input.providerId && (input.accountId === undefined || a.accountId === input.accountId),
+  );
+  if (!target) throw new AuthError(400, "ACCOUNT_NOT_FOUND");
+  if (accounts.length <= 1) throw new AuthError(400, "FAILED_TO_UNLINK_LAST_ACCOUNT");
+  await store.delete("account", [{ field: "id", value: target.id }]);
+  return { status: true };
+}
+
+async function findAccount(ctx: Ctx, selector: AccountSelector): Promise<AccountRecord> {
+  const userId = await actingUserId(ctx, selector.userId);
+  const where = [
+    { field: "userId", value: userId },
+    { field: "providerId", value: selector.providerId },
+  ];
+  if (selector.accountId) where.push({ field: "accountId", value: selector.accountId });
+  const account = (await ctx.auth.store.findOne("account", where)) as AccountRecord | null;
+  if (!account) throw new AuthError(400, "ACCOUNT_NOT_FOUND");
+  return account;
+}
+
+async function open(ctx: Ctx, value: unknown): Promise<string | null> {
+  return openToken(typeof value === "string" ? value : null, ctx.auth.secrets, ACCOUNT_TOKEN_PURPOSE);
+}
+
+/** Tokens of an account after a refresh, in Better Auth's `refresh-token` shape. */
+export interface RefreshedTokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+  accessTokenExpiresAt: Date | null;
+  refreshTokenExpiresAt: Date | null;
+  scope: string | null;
+  idToken: string | null;
+  providerId: string;
+  accountId: string;
+}
+
+async function refreshAccount(ctx: Ctx, account: AccountRecord): Promise<RefreshedTokens> {
+  const client = providerClient(ctx, account.providerId);
+  const refreshToken = await open(ctx, account.refreshToken);
+  if (!refreshToken)
+    throw new AuthError(400, "REFRESH_TOKEN_NOT_FOUND", { message: "The account has no refresh token" });
+  let tokens: Awaited<ReturnType<typeof client.refresh>>;
+  try {
+    tokens = await client.refresh(refreshToken);
+  } catch (error) {
+    if (error instanceof ProviderFlowError) {
+      ctx.auth.logger.warn(`gatehouse: ${error.message}`);
+      throw new AuthError(400, "FAILED_TO_REFRESH_ACCESS_TOKEN", { cause: error });
+    }
+    throw error;
+  }
+  const fields = await accountTokenFields(ctx, tokens, parseScopes(account.scope));
+  const updated = ((await ctx.auth.store.update("account", [{ field: "id", value: account.id }], fields)) ??
+    account) as AccountRecord;
+  return {
+    accessToken: tokens.access_token ?? null,
+    refreshToken: tokens.refresh_token ?? refreshToken,
+    accessTokenExpiresAt: (updated.accessTokenExpiresAt as Date | null) ?? null,
+    refreshTokenExpiresAt: (updated.refreshTokenExpiresAt as Date | null) ?? null,
+    scope: (updated.scope as string | null) ?? null,
+    idToken: tokens.id_token ?? (await open(ctx, updated.idToken)),
+    providerId: account.providerId,
+    accountId: account.accountId,
+  };
+}
+
+/** Refreshes an account's access token now. */
+export async function refreshToken(ctx: Ctx, selector: AccountSelector): Promise<RefreshedTokens> {
+  return refreshAccount(ctx, await findAccount(ctx, selector));
+}
+
+/** A valid access token for an account, refreshed first when it has expired (or is about to). */
+export async function getAccessToken(
+  ctx: Ctx,
+  selector: AccountSelector,
+): Promise<{
+  accessToken: string | null;
+  accessTokenExpiresAt: Date | null;
+  scopes: string[];
+  idToken: string | null;
+}> {
+  const account = await findAccount(ctx, selector);
+  const expiresAt = account.accessTokenExpiresAt;
+  const expiring = expiresAt instanceof Date && expiresAt.getTime() - Date.now() < 5_000;
+  if (expiring && account.refreshToken) {
+    const r = await refreshAccount(ctx, account);
+    return {
+      accessToken: r.accessToken,
+      accessTokenExpiresAt: r.accessTokenExpiresAt,
+      scopes: parseScopes(r.scope),
+      idToken: r.idToken,
+    };
+  }
+  return {
+    accessToken: await open(ctx, account.accessToken),
+    accessTokenExpiresAt: expiresAt ?? null,
+    scopes: parseScopes(account.scope),
+    idToken: await open(ctx, account.idToken),
+  };
+}
+
+/** The provider's current view of a linked account: the mapped user and the raw profile. */
+export async function accountInfo(
+  ctx: Ctx,
+  accountId: string,
+): Promise<{
+  user: Pick<UserRecord, "id" | "name" | "email" | "image" | "emailVerified">;
+  data: Record<string, unknown>;
+}> {
+  const { user } = await ctx.requireSession();
+  const { store } = ctx.auth;
+  const rows = (await store.findMany("account", [{ field: "userId", value: user.id }])) as AccountRecord[];
+  const account = rows.find((a) => a.accountId === accountId || a.id === accountId);
+  if (!account || account.providerId === "credential") throw new AuthError(400, "ACCOUNT_NOT_FOUND");
+  const client = providerClient(ctx, account.providerId);
+  const { accessToken } = await getAccessToken(ctx, {
+    providerId: account.providerId,
+    accountId: account.accountId,
+  });
+  try {
+    const raw = await client.fetchProfile({
+      tokens: { access_token: accessToken ?? undefined, token_type: "bearer" },
+      claims: undefined,
+    });
+    const mapped = await client.mapProfile(raw, { access_token: accessToken ?? undefined });
+    return {
+      user: {
+        id: mapped.id,
+        name: (mapped.name ?? "") as string,
+        email: (mapped.email ?? "") as string,
+        image: mapped.image ?? null,
+        emailVerified: mapped.emailVerified === true,
+      },
+      data: raw,
+    };
+  } catch (error) {
+    if (error instanceof ProviderFlowError) {
+      ctx.auth.logger.warn(`gatehouse: ${error.message}`);
+      throw new AuthError(502, "FAILED_TO_GET_ACCOUNT_INFO", { cause: error });
+    }
+    throw error;
+  }
+}
