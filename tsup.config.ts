@@ -1,4 +1,13 @@
+import { readdirSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+/** Engine files are internal; every other file in src/providers is a preset with its own subpath. */
+const INTERNAL = new Set(["engine.ts", "resolve.ts", "registry.ts", "types.ts"]);
+const presets = Object.fromEntries(
+  readdirSync("src/providers")
+    .filter((f) => f.endsWith(".ts") && !INTERNAL.has(f))
+    .map((f) => [`providers/${f.slice(0, -3)}`, `src/providers/${f}`]),
+);
 
 export default defineConfig({
   entry: {
@@ -9,6 +18,7 @@ export default defineConfig({
     "adapters/memory": "src/adapters/memory.ts",
     "adapters/kysely": "src/adapters/kysely.ts",
     "cli/index": "src/cli/index.ts",
+    ...presets,
   },
   format: ["esm", "cjs"],
   dts: true,

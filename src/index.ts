@@ -20,3 +20,15 @@ export type { FieldDefinition, FieldType, ModelDefinition, Schema } from "./db/s
 export { issueSession } from "./flows/issue-session.js";
 export { signInWithPassword, verifyCredentials, normalizeEmail, userJSON } from "./flows/password.js";
 export type { EmailMessage, MailTransport } from "./email/types.js";
+export { mergeProviderConfig } from "./providers/types.js";
+export type {
+  ClientAuthMethod,
+  OAuthConfig,
+  OAuthUserConfig,
+  Provider,
+  ProviderFactory,
+  ProviderUser,
+  TokenSet,
+  UserinfoRequestContext,
+} from "./providers/types.js";
+export type { SocialProviderOptions } from "./providers/resolve.js";

@@ -27,8 +27,13 @@ export const PAGE = `<!doctype html>
   <label>Email <input name="email" type="email" required autocomplete="email"></label>
   <label>Password <input name="password" type="password" required autocomplete="current-password"></label>
   <button>Sign in</button></form>
+<section><h2>Sign in with a provider</h2>
+  <p>The demo runs a local OpenID Provider beside the app: any name and password signs in there.
+  Set <code>AUTH_GITHUB_ID</code> and <code>AUTH_GITHUB_SECRET</code> to add GitHub.</p>
+  <div class="row" id="providers"></div></section>
 <div class="row">
   <button id="session">Show session</button>
+  <button id="accounts">Linked accounts</button>
   <button id="sessions">List sessions</button>
   <button id="revoke-others">Revoke other sessions</button>
   <button id="sign-out">Sign out</button>
@@ -55,6 +60,20 @@ function formData(form) { return Object.fromEntries(new FormData(form)); }
 document.getElementById("sign-up").addEventListener("submit", (e) => { e.preventDefault(); call("/sign-up/email", formData(e.target)); });
 document.getElementById("sign-in").addEventListener("submit", (e) => { e.preventDefault(); call("/sign-in/email", formData(e.target)); });
 document.getElementById("session").addEventListener("click", () => call("/get-session"));
+document.getElementById("accounts").addEventListener("click", () => call("/list-accounts"));
+fetch("/api/providers").then((r) => r.json()).then((providers) => {
+  for (const p of providers) {
+    const b = document.createElement("button");
+    b.textContent = "Sign in with " + p.name;
+    b.addEventListener("click", async () => {
+      const data = await call("/sign-in/social", { provider: p.id, callbackURL: "/" });
+      if (data && data.url) location.href = data.url;
+    });
+    document.getElementById("providers").append(b);
+  }
+});
+const error = new URLSearchParams(location.search).get("error");
+if (error) out.textContent = "Sign-in failed: " + error;
 document.getElementById("revoke-others").addEventListener("click", () => call("/revoke-other-sessions", {}));
 document.getElementById("sign-out").addEventListener("click", () => { list.textContent = ""; call("/sign-out", {}); });
 document.getElementById("sessions").addEventListener("click", async () => {

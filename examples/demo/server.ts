@@ -1,7 +1,8 @@
 import express from "express";
 import { fromNodeHeaders, toNodeHandler } from "../../src/node/index.js";
 import { requireAuth } from "../../src/express/index.js";
-import { auth } from "./auth.js";
+import { auth, localOP } from "./auth.js";
+import { startLocalOP } from "./local-op.js";
 import { PAGE, SCRIPT } from "./page.js";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -22,7 +23,21 @@ app.get("/api/me", async (req, res) => {
 app.get("/api/private", requireAuth(auth), (req, res) => {
   res.json({ message: `Hello ${req.auth?.user.name}` });
 });
+// The configured providers, for the page's "Sign in with …" buttons.
+app.get("/api/providers", (_req, res) => {
+  res.json([...auth.$context.providers.values()].map((p) => ({ id: p.id, name: p.provider.name })));
+});
 
+const op = await startLocalOP({
+  port: localOP.port,
+  clientId: localOP.clientId,
+  clientSecret: localOP.clientSecret,
+  redirectURIs: [
+    `http://localhost:${port}/api/auth/callback/local`,
+    `http://127.0.0.1:${port}/api/auth/callback/local`,
+  ],
+});
+console.log(`demo: local OpenID Provider on ${op.issuer} (any name and password signs in)`);
 const ran = await auth.migrate();
 if (ran.length > 0) console.log(`demo: database migrated (${ran.length} statements)`);
 const server = app.listen(port, "127.0.0.1", () => {
@@ -30,6 +45,7 @@ const server = app.listen(port, "127.0.0.1", () => {
 });
 const stop = (): void => {
   server.close();
+  op.close();
   void auth.close();
 };
 process.on("SIGINT", stop);

@@ -5,7 +5,7 @@ import type { AuthHooks, DatabaseHooks } from "./hooks.js";
 import type { Plugin } from "./plugin.js";
 import type { SessionRecord, UserRecord } from "./types.js";
 import type { SocialProviderOptions } from "../providers/resolve.js";
-import type { OAuthConfig, ProviderFactory } from "../providers/types.js";
+import type { Provider } from "../providers/types.js";
 
 /** Something that receives log lines. `console` fits. */
 export interface Logger {
@@ -107,8 +107,7 @@ export interface AuthOptions {
    * OAuth / OpenID Connect providers, Auth.js style: `[GitHub, Google({ clientId, clientSecret })]`.
    * A preset passed uncalled reads `AUTH_<ID>_ID`, `AUTH_<ID>_SECRET` and `AUTH_<ID>_ISSUER`.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: each provider has its own profile type
-  providers?: readonly (OAuthConfig<any> | ProviderFactory<any>)[];
+  providers?: readonly Provider[];
   /** The same, Better Auth style: `{ github: { clientId, clientSecret } }`; the key picks the preset. */
   socialProviders?: Record<string, SocialProviderOptions>;
   /** Linked accounts (credential and providers). */

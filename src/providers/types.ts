@@ -189,3 +189,7 @@ export function mergeProviderConfig<Profile>(
   }
   return out;
 }
+
+/** Anything `providers: [...]` accepts: a provider config of any profile type, or a preset factory. */
+// biome-ignore lint/suspicious/noExplicitAny: each provider has its own profile type
+export type Provider = OAuthConfig<any> | ProviderFactory<any>;

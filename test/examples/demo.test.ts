@@ -9,6 +9,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar, uniqueEmail } from "../helpers/http.js";
+import { authorizeAtOP } from "../helpers/oidc-provider.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const PASSWORD = "correct horse battery";
@@ -26,12 +27,12 @@ let base = "";
 let output = "";
 
 /** Starts the demo and resolves once it prints "Gatehouse demo on"; rejects on early exit. */
-function startDemo(port: number): Promise<void> {
+function startDemo(port: number, opPort: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     // Its own process group, so afterAll can stop npx, tsx and the node process under them.
     const proc = spawn("npx", ["tsx", "examples/demo/server.ts"], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), NODE_ENV: "development" },
+      env: { ...process.env, PORT: String(port), LOCAL_OP_PORT: String(opPort), NODE_ENV: "development" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -101,7 +102,7 @@ class Browser {
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  await startDemo(port);
+  await startDemo(port, await freePort());
 }, 120_000);
 
 afterAll(async () => {
@@ -179,6 +180,31 @@ describe("examples/demo", () => {
     });
     expect(signIn.status).toBe(200);
     expect((await browser.fetch("/api/private")).status).toBe(200);
+  });
+
+  it("signs in with the local OpenID Provider it starts beside the app (offline, real oidc-provider)", async () => {
+    expect(output).toMatch(/local OpenID Provider on http:\/\/localhost:\d+/);
+    const providers = await (await fetch(`${base}/api/providers`)).json();
+    expect(providers).toContainEqual({ id: "local", name: "Local OpenID Provider" });
+
+    const browser = new Browser();
+    const start = await browser.fetch("/api/auth/sign-in/social", {
+      json: { provider: "local", callbackURL: "/" },
+    });
+    expect(start.status).toBe(200);
+    const { url } = await start.json();
+    const login = `op-${process.pid}-${Date.now().toString(36)}`;
+    const handBack = await authorizeAtOP(url, { login });
+    expect(handBack.method).toBe("GET");
+    const back = new URL(handBack.url);
+    const callback = await browser.fetch(back.pathname + back.search);
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get("location")).toBe("/");
+    const me = await (await browser.fetch("/api/me")).json();
+    expect(me.user.email).toBe(`${login}@example.test`);
+    expect(me.user.emailVerified).toBe(true);
+    const accounts = await (await browser.fetch("/api/auth/list-accounts")).json();
+    expect(accounts).toEqual([expect.objectContaining({ providerId: "local", accountId: login })]);
   });
 
   it("a cross-site write is refused (Origin check)", async () => {

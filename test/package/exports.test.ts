@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -46,6 +47,14 @@ const ENTRIES: { specifier: string; stem: string; exports: string[] }[] = [
   },
   { specifier: "gatehouse/adapters/memory", stem: "adapters/memory", exports: ["memoryAdapter"] },
   { specifier: "gatehouse/adapters/kysely", stem: "adapters/kysely", exports: ["kyselyAdapter"] },
+  // Every provider preset is a subpath whose default export is its factory.
+  ...readdirSync(join(ROOT, "src/providers"))
+    .filter((f) => f.endsWith(".ts") && !["engine.ts", "resolve.ts", "registry.ts", "types.ts"].includes(f))
+    .map((f) => ({
+      specifier: `gatehouse/providers/${f.slice(0, -3)}`,
+      stem: `providers/${f.slice(0, -3)}`,
+      exports: ["default"],
+    })),
 ];
 
 function ensureBuilt(): void {
