@@ -4,7 +4,8 @@
  * auto-submitting form for `response_mode=form_post`), and follow our own redirects until the
  * answer leaves our API.
  */
-import type { CallResult, Client } from "../core/harness.js";
+import type { OAuthConfig } from "../../src/providers/types.js";
+import { type CallResult, Client, makeAuth } from "../core/harness.js";
 
 export interface OAuthFlowResult {
   start: CallResult;
@@ -96,4 +97,35 @@ export async function signInWithProvider(
     final = await client.get(next.href);
   }
   return { start, authorizationURL, callback, final };
+}
+
+/** What a provider test looks at after a sign-in. */
+export interface ProviderSignIn {
+  client: Client;
+  flow: OAuthFlowResult;
+  /** `user` of GET /get-session (null when the sign-in failed). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  user: any;
+  /** GET /list-accounts (the error body when signed out). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  accounts: any;
+}
+
+/**
+ * Signs in through `provider` (already pointed at a stand-in) on a fresh auth instance, then
+ * reads the session's user and the linked accounts.
+ */
+export async function signInThrough<Profile>(
+  provider: OAuthConfig<Profile>,
+  body: Partial<SignInBody> = {},
+): Promise<ProviderSignIn> {
+  const client = new Client(makeAuth({ providers: [provider] }).auth);
+  const flow = await signInWithProvider(client, {
+    provider: provider.id,
+    callbackURL: "/dashboard",
+    ...body,
+  });
+  const session = await client.getSession();
+  const accounts = await client.get("/list-accounts");
+  return { client, flow, user: session.body?.user ?? null, accounts: accounts.body };
 }
