@@ -340,8 +340,10 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     userinfoURL: `${url}/userinfo`,
     requests,
     signIdToken,
+    // Idempotent, so tests can close in afterEach whatever a test already closed.
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
