@@ -92,6 +92,8 @@ export default function MicrosoftEntraID(
       const response = await fetch(base, { headers: { ...headers, accept: "application/json" } });
       if (!response.ok) throw new Error(`Microsoft Graph userinfo answered ${response.status}`);
       profile = (await response.json()) as MicrosoftEntraIDProfile;
+      // Graph's `picture` is an API URL that needs the access token; no use as an image.
+      delete profile.picture;
     }
     if (profilePhotoSize !== false) {
       const size = `${profilePhotoSize}x${profilePhotoSize}`;
