@@ -22,9 +22,11 @@ export { signInWithPassword, verifyCredentials, normalizeEmail, userJSON } from 
 export type { EmailMessage, MailTransport } from "./email/types.js";
 export { mergeProviderConfig } from "./providers/types.js";
 export type {
+  Account,
   ClientAuthMethod,
   OAuthConfig,
   OAuthUserConfig,
+  Profile,
   Provider,
   ProviderFactory,
   ProviderUser,
@@ -32,3 +34,4 @@ export type {
   UserinfoRequestContext,
 } from "./providers/types.js";
 export type { SocialProviderOptions } from "./providers/resolve.js";
+export { toAccount } from "./flows/accounts.js";

@@ -1,8 +1,10 @@
+import type { AuthContext } from "../core/context.js";
 import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import type { AccountRecord, UserRecord } from "../core/types.js";
 import { openToken } from "../crypto/token-cipher.js";
 import { ProviderFlowError } from "../providers/engine.js";
+import type { Account } from "../providers/types.js";
 import { providerClient } from "./oauth.js";
 import { ACCOUNT_TOKEN_PURPOSE, accountTokenFields, parseScopes } from "./oauth-user.js";
 
@@ -210,4 +212,30 @@ export async function accountInfo(
     }
     throw error;
   }
+}
+
+/**
+ * Maps a stored account row to Auth.js's {@link Account} shape, with its tokens decrypted.
+ * `type` is "credentials" for email + password, else the provider's type.
+ */
+export async function toAccount(auth: AuthContext, row: AccountRecord): Promise<Account> {
+  const provider = row.providerId === "credential" ? undefined : auth.providers.get(row.providerId);
+  const open = (value: unknown) =>
+    openToken(typeof value === "string" ? value : null, auth.secrets, ACCOUNT_TOKEN_PURPOSE);
+  const expires = row.accessTokenExpiresAt;
+  const account: Account = {
+    provider: row.providerId,
+    providerAccountId: row.accountId,
+    type: row.providerId === "credential" ? "credentials" : (provider?.provider.type ?? "oauth"),
+    userId: row.userId,
+  };
+  const access = await open(row.accessToken);
+  const refresh = await open(row.refreshToken);
+  const id = await open(row.idToken);
+  if (access) account.access_token = access;
+  if (refresh) account.refresh_token = refresh;
+  if (id) account.id_token = id;
+  if (expires instanceof Date) account.expires_at = Math.floor(expires.getTime() / 1000);
+  if (typeof row.scope === "string") account.scope = parseScopes(row.scope).join(" ");
+  return account;
 }

@@ -153,7 +153,10 @@ export function resolveProvider(
     for (const [k, v] of Object.entries(authorization.params ?? {}))
       if (v !== undefined) authorizationParams[k] = v;
   }
-  const scopes = splitScopes(authorizationParams.scope ?? config.scope);
+  const scope = authorizationParams.scope ?? config.scope;
+  // An OpenID Provider refuses a request without the openid scope; Auth.js asks for these three.
+  const scopes =
+    scope === undefined && config.type === "oidc" ? ["openid", "profile", "email"] : splitScopes(scope);
   delete authorizationParams.scope;
   const token = config.token;
   const tokenURL = endpointURL(token);
@@ -183,7 +186,8 @@ export function resolveProvider(
   }
   const clientAuth: ClientAuthMethod =
     config.client?.token_endpoint_auth_method ??
-    (config.privateKey ? "private_key_jwt" : clientSecret ? "client_secret_basic" : "none");
+    // A public client (no secret) must say so: a forgotten secret should not silently become one.
+    (config.privateKey ? "private_key_jwt" : "client_secret_basic");
   if ((clientAuth === "client_secret_basic" || clientAuth === "client_secret_post") && !clientSecret) {
     throw new TypeError(
       `${label}: clientSecret is missing. Pass it, or set AUTH_${E}_SECRET in the environment.`,

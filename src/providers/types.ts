@@ -121,7 +121,7 @@ export interface OAuthConfig<Profile = Record<string, unknown>> {
   clientSecret?: string;
   /** Client metadata (oauth4webapi / RFC 7591 names). */
   client?: {
-    /** Default "client_secret_basic" ("none" when there is no secret and no private key). */
+    /** Default "client_secret_basic" ("private_key_jwt" with a privateKey). A public client sets "none". */
     token_endpoint_auth_method?: ClientAuthMethod;
     /** Expected ID token signing algorithm. Default "RS256" or what discovery advertises. */
     id_token_signed_response_alg?: string;
@@ -193,3 +193,34 @@ export function mergeProviderConfig<Profile>(
 /** Anything `providers: [...]` accepts: a provider config of any profile type, or a preset factory. */
 // biome-ignore lint/suspicious/noExplicitAny: each provider has its own profile type
 export type Provider = OAuthConfig<any> | ProviderFactory<any>;
+
+/**
+ * A linked account in Auth.js's shape, as its callbacks receive it. Stored rows use Better
+ * Auth's column names (`providerId`, `accountId`, `accessToken` ...); {@link toAccount} maps one
+ * to the other.
+ */
+export interface Account {
+  /** Provider id ("github"), or "credential" for email + password. */
+  provider: string;
+  /** The provider's id for the user (OIDC `sub`). */
+  providerAccountId: string;
+  type: "oauth" | "oidc" | "credentials" | "email" | "webauthn";
+  userId?: string;
+  access_token?: string;
+  refresh_token?: string;
+  id_token?: string;
+  /** Seconds since the epoch. */
+  expires_at?: number;
+  token_type?: string;
+  scope?: string;
+  [member: string]: unknown;
+}
+
+/** The raw profile a provider returned (userinfo body or ID token claims), Auth.js's `Profile`. */
+export interface Profile {
+  sub?: string | null;
+  name?: string | null;
+  email?: string | null;
+  image?: string | null;
+  [claim: string]: unknown;
+}
