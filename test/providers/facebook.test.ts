@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import Facebook from "../../src/providers/facebook.js";
 import { signInThrough } from "../helpers/oauth-flow.js";
-import { type StandIn, startStandIn } from "../helpers/provider-stand-in.js";
+import { type StandIn, type StandInRequest, startStandIn } from "../helpers/provider-stand-in.js";
 
 let standIn: StandIn | undefined;
 afterEach(() => standIn?.close());
@@ -19,7 +19,7 @@ describe("Facebook preset", () => {
         scope: undefined,
       },
       routes: {
-        "GET /me": (req) =>
+        "GET /me": (req: StandInRequest) =>
           req.query.get("fields")?.includes("email")
             ? {
                 id: "10223344556677889",

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import Reddit, { type RedditProfile } from "../../src/providers/reddit.js";
 import type { OAuthConfig } from "../../src/providers/types.js";
 import { signInThrough } from "../helpers/oauth-flow.js";
-import { type StandIn, startStandIn } from "../helpers/provider-stand-in.js";
+import { type StandIn, type StandInRequest, startStandIn } from "../helpers/provider-stand-in.js";
 
 let standIn: StandIn | undefined;
 afterEach(() => standIn?.close());
@@ -14,7 +14,7 @@ async function standInReddit(): Promise<OAuthConfig<RedditProfile>> {
     tokenResponse: { scope: "identity" },
     routes: {
       // Reddit refuses API calls without a descriptive User-Agent.
-      "GET /api/v1/me": (req) =>
+      "GET /api/v1/me": (req: StandInRequest) =>
         req.headers.get("user-agent")?.startsWith("web:")
           ? {
               id: "1w72",

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import Twitter from "../../src/providers/twitter.js";
 import { signInThrough } from "../helpers/oauth-flow.js";
-import { type StandIn, startStandIn } from "../helpers/provider-stand-in.js";
+import { type StandIn, type StandInRequest, startStandIn } from "../helpers/provider-stand-in.js";
 
 let standIn: StandIn | undefined;
 afterEach(() => standIn?.close());
@@ -13,7 +13,7 @@ async function signIn(confirmedEmail: string | undefined) {
     clientSecret: "x-secret",
     tokenResponse: { scope: "users.read tweet.read users.email offline.access" },
     routes: {
-      "GET /2/users/me": (req) => {
+      "GET /2/users/me": (req: StandInRequest) => {
         const fields = req.query.get("user.fields")?.split(",") ?? [];
         const data: Record<string, unknown> = { id: "2244994945", name: "X Dev", username: "TwitterDev" };
         if (fields.includes("profile_image_url"))
