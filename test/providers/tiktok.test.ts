@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import TikTok from "../../src/providers/tiktok.js";
+import TikTok, { type TikTokProfile } from "../../src/providers/tiktok.js";
+import type { OAuthConfig } from "../../src/providers/types.js";
 import { Client, makeAuth } from "../core/harness.js";
 import { signInWithProvider } from "../helpers/oauth-flow.js";
 import { type StandIn, type StandInRequest, startStandIn } from "../helpers/provider-stand-in.js";
@@ -26,42 +27,58 @@ const tokens = (req: StandInRequest) => ({
 let standIn: StandIn | undefined;
 afterEach(() => standIn?.close());
 
+interface Options {
+  publicRoutes?: string[];
+  /** Sign up first and link TikTok to that user instead of signing in. */
+  link?: boolean;
+  /** Map an email, as an app must for a provider that shares none. */
+  mapEmail?: boolean;
+}
+
 async function signIn(
   tokenResponse: (req: StandInRequest) => Record<string, unknown>,
-  publicRoutes?: string[],
-  link = false,
+  options: Options = {},
 ) {
   standIn = await startStandIn({
     clientId: "tt-client-key",
     clientSecret: "tt-secret",
     clientIdParam: "client_key",
     tokenResponse,
-    publicRoutes,
+    publicRoutes: options.publicRoutes,
     routes: {
       "GET /v2/user/info/": { data: { user }, error: { code: "ok", message: "", log_id: "20260101" } },
     },
   });
-  const provider = TikTok({
+  const preset = TikTok({
     clientId: "tt-client-key",
     clientSecret: "tt-secret",
     authorization: standIn.authorizeURL,
     token: standIn.tokenURL,
     userinfo: `${standIn.url}/v2/user/info/`,
   });
+  const provider: OAuthConfig<TikTokProfile> = options.mapEmail
+    ? {
+        ...preset,
+        profile: async (profile, tokens) => ({
+          ...(await preset.profile!(profile, tokens)),
+          email: `${profile.open_id}@tiktok.invalid`,
+        }),
+      }
+    : preset;
   const account = { accountLinking: { allowDifferentEmails: true } };
   const client = new Client(makeAuth({ providers: [provider], account }).auth);
-  if (link) await client.signUp("linker@example.test");
+  if (options.link) await client.signUp("linker@example.test");
   const flow = await signInWithProvider(
     client,
     { provider: "tiktok", callbackURL: "/dashboard" },
-    link ? { path: "/link-social" } : {},
+    options.link ? { path: "/link-social" } : {},
   );
   return { client, flow };
 }
 
 describe("TikTok preset", () => {
   it("sends client_key to /authorize and /token, and unwraps the user info envelope", async () => {
-    const { client, flow } = await signIn(tokens);
+    const { client, flow } = await signIn(tokens, { mapEmail: true });
     expect(flow.authorizationURL.searchParams.get("client_key")).toBe("tt-client-key");
     expect(flow.authorizationURL.searchParams.get("scope")).toBe("user.info.basic");
     const token = standIn!.requests.find((r) => r.path === "/token")!;
@@ -71,12 +88,11 @@ describe("TikTok preset", () => {
     ]);
     const info = standIn!.requests.find((r) => r.path === "/v2/user/info/")!;
     expect(info.query.get("fields")?.split(",")).toEqual(expect.arrayContaining(["open_id", "display_name"]));
-    // TikTok shares no email address: the user must still be able to sign up.
     expect(flow.final.headers.get("location")).toBe("/dashboard");
     const session = await client.getSession();
     expect(session.body.user).toMatchObject({
       name: "Tik Toker",
-      email: null,
+      email: `${user.open_id}@tiktok.invalid`,
       emailVerified: false,
       image: user.avatar_large_url,
     });
@@ -86,8 +102,13 @@ describe("TikTok preset", () => {
     ]);
   });
 
-  it("links the TikTok account (keyed by open_id) to a signed-in user", async () => {
-    const { client, flow } = await signIn(tokens, undefined, true);
+  it("maps no email, so a new user is refused with email_not_found unless the app maps one", async () => {
+    const { flow } = await signIn(tokens);
+    expect(new URL(flow.final.headers.get("location")!).searchParams.get("error")).toBe("email_not_found");
+  });
+
+  it("links the TikTok account (keyed by open_id) to a signed-in user without mapping an email", async () => {
+    const { client, flow } = await signIn(tokens, { link: true });
     expect(flow.final.headers.get("location")).toBe("/dashboard");
     const accounts = await client.get("/list-accounts");
     expect(accounts.body).toEqual(
@@ -104,7 +125,7 @@ describe("TikTok preset", () => {
         issued = wrapped.access_token;
         return { data: { ...wrapped, error_code: 0 }, message: "success" };
       },
-      ["GET /v2/user/info/"],
+      { publicRoutes: ["GET /v2/user/info/"] },
     );
     const info = standIn!.requests.find((r) => r.path === "/v2/user/info/");
     expect(info?.headers.get("authorization")).toBe(`Bearer ${issued}`);
