@@ -44,6 +44,8 @@ export interface MicrosoftEntraIDOptions extends OAuthUserConfig<MicrosoftEntraI
   tenantId?: string;
   /** Size of the profile photo fetched from Graph, or `false` not to fetch it. Default 48. */
   profilePhotoSize?: MicrosoftProfilePhotoSize | false;
+  /** Same as `profilePhotoSize: false` (Better Auth's name for it). */
+  disableProfilePhoto?: boolean;
 }
 
 const LOGIN = "https://login.microsoftonline.com";
@@ -79,7 +81,8 @@ const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
 export default function MicrosoftEntraID(
   options: MicrosoftEntraIDOptions = {},
 ): OAuthConfig<MicrosoftEntraIDProfile> {
-  const { tenantId = "common", profilePhotoSize = 48, ...overrides } = options;
+  const { tenantId = "common", disableProfilePhoto, ...rest } = options;
+  const { profilePhotoSize = disableProfilePhoto ? false : 48, ...overrides } = rest;
   const multiTenant = overrides.issuer === undefined && MULTI_TENANT.has(tenantId);
   const tenant = encodeURIComponent(tenantId);
 

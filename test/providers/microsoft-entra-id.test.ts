@@ -94,9 +94,11 @@ describe("Microsoft Entra ID preset", () => {
         authorization: standIn.authorizeURL,
         token: standIn.tokenURL,
         userinfo: `${standIn.url}/oidc/userinfo`,
+        disableProfilePhoto: true,
       }),
     );
     expect(flow.final.headers.get("location")).toBe("/dashboard");
+    expect(standIn.requests.some((r) => r.path.startsWith("/v1.0/me/photos"))).toBe(false);
     // The Graph photo URL needs a token, so it is not used as the image.
     expect(user).toMatchObject({ name: "Megan Bowen", email: "meganb@contoso.example", image: null });
     expect(accounts).toEqual([expect.objectContaining({ providerId: "microsoft-entra-id", accountId: sub })]);
