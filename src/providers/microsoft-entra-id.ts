@@ -38,8 +38,9 @@ export type MicrosoftProfilePhotoSize = 48 | 64 | 96 | 120 | 240 | 360 | 432 | 5
 
 export interface MicrosoftEntraIDOptions extends OAuthUserConfig<MicrosoftEntraIDProfile> {
   /**
-   * The directory: a tenant id (GUID), or "common" (any work, school or personal account),
-   * "organizations" or "consumers". Default "common". Ignored when `issuer` is given.
+   * The directory: a tenant id (GUID), a verified domain of the tenant, or "common" (any work,
+   * school or personal account), "organizations" or "consumers". Default "common". Ignored when
+   * `issuer` is given.
    */
   tenantId?: string;
   /** Size of the profile photo fetched from Graph, or `false` not to fetch it. Default 48. */
@@ -50,22 +51,23 @@ export interface MicrosoftEntraIDOptions extends OAuthUserConfig<MicrosoftEntraI
 
 const LOGIN = "https://login.microsoftonline.com";
 const GRAPH_USERINFO = "https://graph.microsoft.com/oidc/userinfo";
-/** Tenant aliases that accept users of many tenants; their tokens name the user's own tenant. */
-const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
+/** A tenant id; its metadata's issuer is `<LOGIN>/<tenant id>/v2.0`, as the ID tokens say. */
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Microsoft Entra ID (work and school accounts, and personal Microsoft accounts with
  * "common" or "consumers"), through the Microsoft identity platform v2.0.
  *
- * With a tenant id or an `issuer` (`https://login.microsoftonline.com/<tenant-id>/v2.0`, also
- * read from `AUTH_MICROSOFT_ENTRA_ID_ISSUER`), it is an OpenID Connect provider: discovery,
- * and the ID token is validated against that issuer.
+ * With a tenant id (GUID) or an `issuer` (`https://login.microsoftonline.com/<tenant-id>/v2.0`),
+ * it is an OpenID Connect provider: discovery, and the ID token is validated against that
+ * issuer.
  *
  * With a multi-tenant alias ("common", the default, "organizations", "consumers") there is no
  * single issuer to check: the alias's metadata says `{tenantid}` and each ID token's `iss` names
- * the user's own tenant. The preset then works as an OAuth 2 client of the alias's endpoints and
- * reads the user from Microsoft Graph's OIDC userinfo with the access token (the ID token is kept
- * but not trusted). To allow only some tenants, check `tid` in your own `profile()`.
+ * the user's own tenant. A tenant's domain name has the same mismatch (its metadata names the
+ * GUID). In both cases the preset works as an OAuth 2 client of those endpoints and reads the
+ * user from Microsoft Graph's OIDC userinfo with the access token (the ID token is not used).
+ * Microsoft enforces the tenant at sign-in; to let in users of one tenant only, give its id.
  *
  * The profile photo (Graph `/v1.0/me/photos/<size>/$value`, needs `User.Read`) becomes a
  * data: URL in `image`.
@@ -83,7 +85,7 @@ export default function MicrosoftEntraID(
 ): OAuthConfig<MicrosoftEntraIDProfile> {
   const { tenantId = "common", disableProfilePhoto, ...rest } = options;
   const { profilePhotoSize = disableProfilePhoto ? false : 48, ...overrides } = rest;
-  const multiTenant = overrides.issuer === undefined && MULTI_TENANT.has(tenantId);
+  const withoutIssuer = overrides.issuer === undefined && !TENANT_ID.test(tenantId);
   const tenant = encodeURIComponent(tenantId);
 
   async function request(context: UserinfoRequestContext): Promise<MicrosoftEntraIDProfile> {
@@ -91,7 +93,7 @@ export default function MicrosoftEntraID(
     const base = provider.userinfoURL ?? GRAPH_USERINFO;
     const headers = { authorization: `Bearer ${tokens.access_token}` };
     let profile = {} as MicrosoftEntraIDProfile;
-    if (multiTenant) {
+    if (withoutIssuer) {
       const response = await fetch(base, { headers: { ...headers, accept: "application/json" } });
       if (!response.ok) throw new Error(`Microsoft Graph userinfo answered ${response.status}`);
       profile = (await response.json()) as MicrosoftEntraIDProfile;
@@ -115,7 +117,7 @@ export default function MicrosoftEntraID(
     {
       id: "microsoft-entra-id",
       name: "Microsoft Entra ID",
-      ...(multiTenant
+      ...(withoutIssuer
         ? {
             type: "oauth" as const,
             authorization: `${LOGIN}/${tenant}/oauth2/v2.0/authorize`,

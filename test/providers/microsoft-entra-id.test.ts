@@ -16,6 +16,11 @@ describe("Microsoft Entra ID preset", () => {
       type: "oidc",
       issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`,
     });
+    // A domain's metadata names the tenant's GUID, so it cannot be an issuer either.
+    expect(MicrosoftEntraID({ tenantId: "contoso.onmicrosoft.com" })).toMatchObject({
+      type: "oauth",
+      authorization: "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize",
+    });
     const common = MicrosoftEntraID();
     expect(common).toMatchObject({
       type: "oauth",
