@@ -97,6 +97,22 @@ function withError(target: string, origin: string, code: string): string {
 }
 
 /**
+ * Apple sends the user's name only once, on the first authorization, as a `user` JSON field of
+ * the callback (it is not in the ID token). It is added to the raw profile as `user` for the
+ * preset's `profile()`; the ID token's claims still decide the account id and the email.
+ */
+function withFormUser(raw: Record<string, unknown>, params: URLSearchParams): Record<string, unknown> {
+  const field = params.get("user");
+  if (!field || raw.user !== undefined || field.length > 4096) return raw;
+  try {
+    const user: unknown = JSON.parse(field);
+    return user && typeof user === "object" && !Array.isArray(user) ? { ...raw, user } : raw;
+  } catch {
+    return raw;
+  }
+}
+
+/**
  * Handles the provider's redirect back. Every outcome is a redirect: to the callbackURL (or
  * newUserCallbackURL for a new user) on success, else to errorCallbackURL or the error page
  * with a stable `error` code. The transaction is single-use whatever happens.
@@ -129,7 +145,7 @@ export async function handleOAuthCallback(
       nonce: transaction.nonce,
       redirectURI: transaction.redirectURI,
     });
-    const raw = await client.fetchProfile(exchange);
+    const raw = withFormUser(await client.fetchProfile(exchange), params);
     const profile = await client.mapProfile(raw, exchange.tokens);
     const { user, isNewUser } = await resolveOAuthUser(ctx, client, profile, exchange.tokens, {
       link: transaction.link,

@@ -92,7 +92,8 @@ export class ProviderClient {
 
   async #loadServer(): Promise<oauth.AuthorizationServer> {
     const p = this.provider;
-    if (p.type === "oauth" && !p.issuer && !p.wellKnown) {
+    // Plain OAuth 2 has no discovery; an issuer, when configured, is what RFC 9207 `iss` must equal.
+    if (p.type === "oauth" && !p.wellKnown) {
       return {
         issuer: p.issuer ?? new URL(p.authorizationURL!).origin,
         authorization_endpoint: p.authorizationURL,

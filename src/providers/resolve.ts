@@ -142,7 +142,8 @@ export function resolveProvider(
   const E = envName(id);
   const clientId = config.clientId ?? env[`AUTH_${E}_ID`];
   const clientSecret = config.clientSecret ?? env[`AUTH_${E}_SECRET`];
-  const issuer = (config.issuer ?? env[`AUTH_${E}_ISSUER`])?.replace(/\/+$/, "") || undefined;
+  // Kept exactly as given: discovery compares the issuer byte for byte (authentik's ends in "/").
+  const issuer = (config.issuer ?? env[`AUTH_${E}_ISSUER`]) || undefined;
   if (!clientId)
     throw new TypeError(`${label}: clientId is missing. Pass it, or set AUTH_${E}_ID in the environment.`);
 

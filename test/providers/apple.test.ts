@@ -52,9 +52,8 @@ describe("Apple preset", () => {
       email: "x7k2@privaterelay.appleid.com",
       emailVerified: true,
       image: null,
-      // Gap: the engine does not pass Apple's `user` field to profile() yet, so the name
-      // falls back to the email.
-      name: "x7k2@privaterelay.appleid.com",
+      // From the first authorization's `user` form field (not in the ID token).
+      name: "Jane Doe",
     });
     expect(accounts).toEqual([
       expect.objectContaining({

@@ -8,6 +8,7 @@ import { createAuth, toAccount, type AccountRecord } from "../../src/index.js";
 import GitHub from "../../src/providers/github.js";
 import OAuth2 from "../../src/providers/oauth2.js";
 import OIDC from "../../src/providers/oidc.js";
+import { presets } from "../../src/providers/registry.js";
 import { Client, makeAuth, SECRET } from "../core/harness.js";
 import { signInWithProvider } from "../helpers/oauth-flow.js";
 import { type StandIn, startStandIn } from "../helpers/provider-stand-in.js";
@@ -73,6 +74,30 @@ describe("configuring providers", () => {
     ] as const)
       expect(b[key], key).toEqual(a[key]);
     expect(b.scopes).toEqual(a.scopes);
+  });
+
+  it.each(Object.keys(presets))("socialProviders.%s equals the same preset in providers: [...]", (key) => {
+    const credentials = { clientId: "id-1", clientSecret: "secret-1", issuer: "https://idp.example.com" };
+    const viaList = resolved(
+      createAuth({ secret: SECRET, providers: [{ ...presets[key]!(credentials), id: key }] }),
+      key,
+    );
+    const viaMap = resolved(createAuth({ secret: SECRET, socialProviders: { [key]: credentials } }), key);
+    for (const field of [
+      "type",
+      "issuer",
+      "authorizationURL",
+      "authorizationParams",
+      "tokenURL",
+      "userinfoURL",
+      "clientId",
+      "clientAuth",
+      "scopes",
+      "nonce",
+      "responseMode",
+    ] as const) {
+      expect(viaMap[field], field).toEqual(viaList[field]);
+    }
   });
 
   it("socialProviders adds scopes, can drop the defaults, and refuses an unknown key", () => {
@@ -148,7 +173,8 @@ describe("configuring providers", () => {
       { AUTH_CORP_ISSUER: "https://sso.example.com/", AUTH_CORP_ID: "i", AUTH_CORP_SECRET: "s" },
       () => {
         const p = resolved(createAuth({ secret: SECRET, providers: [OIDC({ id: "corp" })] }), "corp");
-        expect(p.issuer).toBe("https://sso.example.com");
+        // Kept exactly: discovery compares issuers byte for byte.
+        expect(p.issuer).toBe("https://sso.example.com/");
         expect(p.nonce).toBe(true);
       },
     );
