@@ -216,6 +216,9 @@ export class ProviderClient {
           : "invalid_callback_request";
       throw new ProviderFlowError(code, `${p.id}: ${message}`, { cause });
     }
+    // A callback with neither code nor error is malformed, not a provider outage (Better Auth's code).
+    if (!validated.get("code"))
+      throw new ProviderFlowError("no_code", `${p.id}: the callback carries no authorization code`);
 
     let response: Response;
     try {

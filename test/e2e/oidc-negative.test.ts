@@ -227,6 +227,48 @@ describe("callback refusals against the real OP", () => {
     await expectRefused(auth, await deliver(client, handBack), "please_restart_the_process");
   });
 
+  it("a callback with the code removed: no_code (not blamed on the provider)", async () => {
+    const auth = setup();
+    const client = new Client(auth);
+    const start = await startAt(client, { errorCallbackURL: "/signin-failed" });
+    const handBack = new URL((await authorizeAtOP(start.url, { login: local.account().sub })).url);
+    handBack.searchParams.delete("code");
+    await expectRefused(auth, await deliver(client, { method: "GET", url: handBack.href }), "no_code", {
+      target: `${ORIGIN}/signin-failed`,
+    });
+  });
+
+  it("an OP account without an email (scope openid only): email_not_found", async () => {
+    const auth = setup(local.config({ scope: ["openid"] }));
+    const flow = await signInAtOP(new Client(auth), {
+      login: local.account().sub,
+      body: { errorCallbackURL: "/signin-failed" },
+    });
+    await expectRefused(auth, flow, "email_not_found", { target: `${ORIGIN}/signin-failed` });
+  });
+
+  it("disableSignUp: a new OP account is refused with signup_disabled", async () => {
+    const auth = setup(local.config({ disableSignUp: true }));
+    const flow = await signInAtOP(new Client(auth), { login: local.account().sub });
+    await expectRefused(auth, flow, "signup_disabled");
+  });
+
+  it("an off-site callbackURL, errorCallbackURL or newUserCallbackURL is refused before anything starts", async () => {
+    const auth = setup();
+    for (const body of [
+      { callbackURL: "https://evil.example/done" },
+      { errorCallbackURL: "//evil.example" },
+      { newUserCallbackURL: "javascript:alert(1)" },
+    ]) {
+      const client = new Client(auth);
+      const res = await client.post("/sign-in/social", { provider: "local", ...body });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe("INVALID_CALLBACK_URL");
+      expect(client.jar.get(TRANSACTION_COOKIE)).toBeUndefined();
+    }
+    expect(await auth.$context.adapter.count({ model: "verification" })).toBe(0);
+  });
+
   it("the same steps untampered sign in (so each refusal above is about its tampering)", async () => {
     const auth = setup();
     const client = new Client(auth);

@@ -373,6 +373,34 @@ describe("provider tokens", () => {
     expect((await storedAccount(auth, account.sub)).accessToken).toBe(renewed.body.accessToken);
   });
 
+  it("POST /get-access-token fails closed when the OP has revoked the refresh token: FAILED_TO_REFRESH_ACCESS_TOKEN", async () => {
+    const auth = setup();
+    const { client, account } = await oidcUser(auth);
+    const stored = await storedAccount(auth, account.sub);
+    const discovery = (await (await fetch(`${local.op.issuer}/.well-known/openid-configuration`)).json()) as {
+      revocation_endpoint: string;
+    };
+    const revoked = await fetch(discovery.revocation_endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${CLIENTS.basic}:${LOCAL_SECRET}`).toString("base64")}`,
+      },
+      body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: "refresh_token" }),
+    });
+    expect(revoked.status).toBe(200);
+    await auth.$context.store.update("account", [{ field: "id", value: stored.id }], {
+      accessTokenExpiresAt: new Date(Date.now() - 60_000),
+    });
+
+    const res = await client.post("/get-access-token", { providerId: "local" });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("FAILED_TO_REFRESH_ACCESS_TOKEN");
+    const after = await storedAccount(auth, account.sub);
+    expect(after.accessToken).toBe(stored.accessToken);
+    expect(after.refreshToken).toBe(stored.refreshToken);
+  });
+
   it("keeps access, refresh and ID tokens encrypted at rest (gh1.), with no plaintext in the row", async () => {
     const auth = setup();
     const { client, account } = await oidcUser(auth);
