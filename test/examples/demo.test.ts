@@ -32,7 +32,15 @@ function startDemo(port: number, opPort: number): Promise<void> {
     // Its own process group, so afterAll can stop npx, tsx and the node process under them.
     const proc = spawn("npx", ["tsx", "examples/demo/server.ts"], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), LOCAL_OP_PORT: String(opPort), NODE_ENV: "development" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        LOCAL_OP_PORT: String(opPort),
+        NODE_ENV: "development",
+        // GitHub is offered when its credentials are in the environment.
+        AUTH_GITHUB_ID: "demo-github-id",
+        AUTH_GITHUB_SECRET: "demo-github-secret",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -185,7 +193,10 @@ describe("examples/demo", () => {
   it("signs in with the local OpenID Provider it starts beside the app (offline, real oidc-provider)", async () => {
     expect(output).toMatch(/local OpenID Provider on http:\/\/localhost:\d+/);
     const providers = await (await fetch(`${base}/api/providers`)).json();
-    expect(providers).toContainEqual({ id: "local", name: "Local OpenID Provider" });
+    expect(providers).toEqual([
+      { id: "local", name: "Local OpenID Provider" },
+      { id: "github", name: "GitHub" },
+    ]);
 
     const browser = new Browser();
     const start = await browser.fetch("/api/auth/sign-in/social", {
