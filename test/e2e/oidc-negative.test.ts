@@ -61,17 +61,20 @@ async function expectRefused(
 }
 
 describe("callback refusals against the real OP", () => {
-  it("a wrong state: state_mismatch, and the transaction is gone (the genuine answer no longer works)", async () => {
-    const auth = setup();
-    const client = new Client(auth);
-    const start = await startAt(client, { errorCallbackURL: "/signin-failed" });
-    const handBack = await authorizeAtOP(start.url, { login: local.account().sub });
-    const forged = new URL(handBack.url);
-    forged.searchParams.set("state", "not-the-state-we-sent");
+  it("a wrong or missing state: state_mismatch, and the transaction is gone (the genuine answer no longer works)", async () => {
+    for (const state of ["not-the-state-we-sent", null]) {
+      const auth = setup();
+      const client = new Client(auth);
+      const start = await startAt(client, { errorCallbackURL: "/signin-failed" });
+      const handBack = await authorizeAtOP(start.url, { login: local.account().sub });
+      const forged = new URL(handBack.url);
+      if (state === null) forged.searchParams.delete("state");
+      else forged.searchParams.set("state", state);
 
-    // The app's errorCallbackURL is not used: a wrong state proves the transaction is not this answer's.
-    await expectRefused(auth, await deliver(client, { method: "GET", url: forged.href }), "state_mismatch");
-    await expectRefused(auth, await deliver(client, handBack), "please_restart_the_process");
+      // The app's errorCallbackURL is not used: a wrong state proves the transaction is not this answer's.
+      await expectRefused(auth, await deliver(client, { method: "GET", url: forged.href }), "state_mismatch");
+      await expectRefused(auth, await deliver(client, handBack), "please_restart_the_process");
+    }
   });
 
   it("a replayed callback with the original transaction cookie: state_already_used", async () => {
@@ -218,13 +221,25 @@ describe("callback refusals against the real OP", () => {
     }
   });
 
-  it("a callback without the transaction cookie: please_restart_the_process", async () => {
-    const auth = setup();
-    const client = new Client(auth);
-    const start = await startAt(client, { errorCallbackURL: "/signin-failed" });
-    const handBack = await authorizeAtOP(start.url, { login: local.account().sub });
-    client.jar.delete(TRANSACTION_COOKIE);
-    await expectRefused(auth, await deliver(client, handBack), "please_restart_the_process");
+  it("a callback without the transaction cookie, or with a tampered one: please_restart_the_process", async () => {
+    for (const tamper of [
+      (jar: Client["jar"]) => jar.delete(TRANSACTION_COOKIE),
+      (jar: Client["jar"]) => {
+        const value = jar.get(TRANSACTION_COOKIE)!;
+        const middle = Math.floor(value.length / 2);
+        jar.set(
+          TRANSACTION_COOKIE,
+          value.slice(0, middle) + (value[middle] === "A" ? "B" : "A") + value.slice(middle + 1),
+        );
+      },
+    ]) {
+      const auth = setup();
+      const client = new Client(auth);
+      const start = await startAt(client, { errorCallbackURL: "/signin-failed" });
+      const handBack = await authorizeAtOP(start.url, { login: local.account().sub });
+      tamper(client.jar);
+      await expectRefused(auth, await deliver(client, handBack), "please_restart_the_process");
+    }
   });
 
   it("a callback with the code removed: no_code (not blamed on the provider)", async () => {
