@@ -225,12 +225,10 @@ describe("callback refusals against the real OP", () => {
     for (const tamper of [
       (jar: Client["jar"]) => jar.delete(TRANSACTION_COOKIE),
       (jar: Client["jar"]) => {
-        const value = jar.get(TRANSACTION_COOKIE)!;
-        const middle = Math.floor(value.length / 2);
-        jar.set(
-          TRANSACTION_COOKIE,
-          value.slice(0, middle) + (value[middle] === "A" ? "B" : "A") + value.slice(middle + 1),
-        );
+        // A compact JWE: flip the first character of its ciphertext.
+        const parts = jar.get(TRANSACTION_COOKIE)!.split(".");
+        parts[3] = (parts[3]![0] === "A" ? "B" : "A") + parts[3]!.slice(1);
+        jar.set(TRANSACTION_COOKIE, parts.join("."));
       },
     ]) {
       const auth = setup();
