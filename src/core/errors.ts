@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   FAILED_TO_UNLINK_LAST_ACCOUNT: "You can't unlink your last account",
   REFRESH_TOKEN_NOT_FOUND: "Refresh token not found",
   FAILED_TO_REFRESH_ACCESS_TOKEN: "Failed to refresh the access token",
+  FAILED_TO_GET_ACCESS_TOKEN: "Failed to get a valid access token",
+  ACCESS_TOKEN_NOT_FOUND: "Access token not found",
   FAILED_TO_GET_ACCOUNT_INFO: "Failed to get the account info from the provider",
   INVALID_ID_TOKEN: "Invalid ID token",
   ID_TOKEN_NOT_SUPPORTED: "This provider does not support sign-in with an ID token",

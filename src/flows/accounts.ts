@@ -21,9 +21,13 @@ export interface AccountJSON {
   updatedAt: Date;
 }
 
-/** Which account a token call is about. */
+/**
+ * Which account a call is about: `accountId` is the account row's id (Better Auth 1.7) or the
+ * provider's account id; `providerId` narrows to one provider (earlier Better Auth clients
+ * select by it alone).
+ */
 export interface AccountSelector {
-  providerId: string;
+  providerId?: string | undefined;
   accountId?: string | undefined;
   /** Server-side calls only (`auth.api` without a request): act for this user. */
   userId?: string | undefined;
@@ -58,35 +62,37 @@ export async function listAccounts(ctx: Ctx): Promise<AccountJSON[]> {
   }));
 }
 
+/** Finds the selected account among a user's accounts. */
+function pick(accounts: readonly AccountRecord[], selector: AccountSelector): AccountRecord | undefined {
+  return accounts.find(
+    (a) =>
+      (selector.providerId === undefined || a.providerId === selector.providerId) &&
+      (selector.accountId === undefined || a.id === selector.accountId || a.accountId === selector.accountId),
+  );
+}
+
 /** Removes a linked account, unless it is the user's last way to sign in. */
-export async function unlinkAccount(
-  ctx: Ctx,
-  input: { providerId: string; accountId?: string | undefined },
-): Promise<{ status: true }> {
+export async function unlinkAccount(ctx: Ctx, input: AccountSelector): Promise<{ status: true }> {
   const { user } = await ctx.requireSession();
   const { store } = ctx.auth;
   const accounts = (await store.findMany("account", [
     { field: "userId", value: user.id },
   ])) as AccountRecord[];
-  const target = accounts.find(
-    (a) =>
-      a.providerId === input.providerId && (input.accountId === undefined || a.accountId === input.accountId),
-  );
-  if (!target) throw new AuthError(400, "ACCOUNT_NOT_FOUND");
+  // Checked first, as Better Auth does: a user with one account learns nothing about ids.
   if (accounts.length <= 1) throw new AuthError(400, "FAILED_TO_UNLINK_LAST_ACCOUNT");
+  const target = pick(accounts, input);
+  if (!target) throw new AuthError(400, "ACCOUNT_NOT_FOUND");
   await store.delete("account", [{ field: "id", value: target.id }]);
   return { status: true };
 }
 
 async function findAccount(ctx: Ctx, selector: AccountSelector): Promise<AccountRecord> {
   const userId = await actingUserId(ctx, selector.userId);
-  const where = [
+  const accounts = (await ctx.auth.store.findMany("account", [
     { field: "userId", value: userId },
-    { field: "providerId", value: selector.providerId },
-  ];
-  if (selector.accountId) where.push({ field: "accountId", value: selector.accountId });
-  const account = (await ctx.auth.store.findOne("account", where)) as AccountRecord | null;
-  if (!account) throw new AuthError(400, "ACCOUNT_NOT_FOUND");
+  ])) as AccountRecord[];
+  const account = pick(accounts, selector);
+  if (!account || account.providerId === "credential") throw new AuthError(400, "ACCOUNT_NOT_FOUND");
   return account;
 }
 
@@ -132,7 +138,8 @@ async function refreshAccount(ctx: Ctx, account: AccountRecord): Promise<Refresh
     scope: (updated.scope as string | null) ?? null,
     idToken: tokens.id_token ?? (await open(ctx, updated.idToken)),
     providerId: account.providerId,
-    accountId: account.accountId,
+    // The account row's id, as Better Auth 1.7 answers (the provider's id is in list-accounts).
+    accountId: account.id,
   };
 }
 
@@ -155,7 +162,11 @@ export async function getAccessToken(
   const expiresAt = account.accessTokenExpiresAt;
   const expiring = expiresAt instanceof Date && expiresAt.getTime() - Date.now() < 5_000;
   if (expiring && account.refreshToken) {
-    const r = await refreshAccount(ctx, account);
+    const r = await refreshAccount(ctx, account).catch((error: unknown) => {
+      if (error instanceof AuthError && error.code === "FAILED_TO_REFRESH_ACCESS_TOKEN")
+        throw new AuthError(400, "FAILED_TO_GET_ACCESS_TOKEN", { cause: error });
+      throw error;
+    });
     return {
       accessToken: r.accessToken,
       accessTokenExpiresAt: r.accessTokenExpiresAt,
@@ -171,24 +182,19 @@ export async function getAccessToken(
   };
 }
 
-/** The provider's current view of a linked account: the mapped user and the raw profile. */
+/** The provider's current view of a linked account: the mapped user, the raw profile, the account. */
 export async function accountInfo(
   ctx: Ctx,
-  accountId: string,
+  selector: AccountSelector,
 ): Promise<{
   user: Pick<UserRecord, "id" | "name" | "email" | "image" | "emailVerified">;
   data: Record<string, unknown>;
+  account: { id: string; providerId: string; accountId: string };
 }> {
-  const { user } = await ctx.requireSession();
-  const { store } = ctx.auth;
-  const rows = (await store.findMany("account", [{ field: "userId", value: user.id }])) as AccountRecord[];
-  const account = rows.find((a) => a.accountId === accountId || a.id === accountId);
-  if (!account || account.providerId === "credential") throw new AuthError(400, "ACCOUNT_NOT_FOUND");
+  const account = await findAccount(ctx, selector);
   const client = providerClient(ctx, account.providerId);
-  const { accessToken } = await getAccessToken(ctx, {
-    providerId: account.providerId,
-    accountId: account.accountId,
-  });
+  const { accessToken } = await getAccessToken(ctx, { accountId: account.id, userId: selector.userId });
+  if (!accessToken) throw new AuthError(400, "ACCESS_TOKEN_NOT_FOUND");
   try {
     const raw = await client.fetchProfile({
       tokens: { access_token: accessToken ?? undefined, token_type: "bearer" },
@@ -204,6 +210,7 @@ export async function accountInfo(
         emailVerified: mapped.emailVerified === true,
       },
       data: raw,
+      account: { id: account.id, providerId: account.providerId, accountId: account.accountId },
     };
   } catch (error) {
     if (error instanceof ProviderFlowError) {

@@ -90,10 +90,21 @@ describe("better-auth/client social sign-in against Gatehouse (Express 5)", () =
     });
     const accounts = await client.listAccounts();
     expect(accounts.data).toEqual([expect.objectContaining({ providerId: "github", accountId: "583231" })]);
-    const token = await client.getAccessToken({ providerId: "github" });
+    // Better Auth 1.7 selects an account by its row id.
+    const accountId = String(accounts.data?.[0]?.id);
+    const token = await client.getAccessToken({ accountId });
     expect(token.error).toBeNull();
     expect(typeof token.data?.accessToken).toBe("string");
-    const unlink = await client.unlinkAccount({ providerId: "github" });
+    const info = await client.accountInfo({ query: { accountId } });
+    expect(info.error).toBeNull();
+    expect(info.data).toMatchObject({
+      user: { id: "583231", email: "octocat@github.test", emailVerified: true },
+      data: { login: "octocat" },
+      account: { id: accountId, providerId: "github", accountId: "583231" },
+    });
+    const refreshed = await client.refreshToken({ accountId });
+    expect(refreshed.data).toMatchObject({ providerId: "github", accountId });
+    const unlink = await client.unlinkAccount({ accountId });
     expect(unlink.error?.status).toBe(400);
     expect(unlink.error?.code).toBe("FAILED_TO_UNLINK_LAST_ACCOUNT");
   });

@@ -322,7 +322,8 @@ describe("provider tokens", () => {
 
     const res = await client.post("/refresh-token", { providerId: "local" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ providerId: "local", accountId: account.sub });
+    // accountId is the account row's id, as Better Auth 1.7 answers.
+    expect(res.body).toMatchObject({ providerId: "local", accountId: before.id });
     expect(res.body.accessToken).toBeTruthy();
     expect(res.body.accessToken).not.toBe(before.accessToken);
     expect(new Date(res.body.accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
@@ -373,7 +374,7 @@ describe("provider tokens", () => {
     expect((await storedAccount(auth, account.sub)).accessToken).toBe(renewed.body.accessToken);
   });
 
-  it("POST /get-access-token fails closed when the OP has revoked the refresh token: FAILED_TO_REFRESH_ACCESS_TOKEN", async () => {
+  it("POST /get-access-token fails closed when the OP has revoked the refresh token: FAILED_TO_GET_ACCESS_TOKEN", async () => {
     const auth = setup();
     const { client, account } = await oidcUser(auth);
     const stored = await storedAccount(auth, account.sub);
@@ -395,7 +396,7 @@ describe("provider tokens", () => {
 
     const res = await client.post("/get-access-token", { providerId: "local" });
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe("FAILED_TO_REFRESH_ACCESS_TOKEN");
+    expect(res.body.code).toBe("FAILED_TO_GET_ACCESS_TOKEN");
     const after = await storedAccount(auth, account.sub);
     expect(after.accessToken).toBe(stored.accessToken);
     expect(after.refreshToken).toBe(stored.refreshToken);

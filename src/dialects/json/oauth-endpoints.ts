@@ -12,11 +12,20 @@ import { handleOAuthCallback, signInWithIdToken, startOAuth } from "../../flows/
 const url = z.string().max(2048);
 const providerId = z.string().min(1).max(64);
 const scopes = z.array(z.string().min(1).max(256)).max(50);
-const accountSelector = z.object({
-  providerId,
-  accountId: z.string().min(1).max(256).optional(),
-  userId: z.string().min(1).max(256).optional(),
-});
+/**
+ * Which account: Better Auth 1.7 sends `accountId` (the account row's id); earlier clients send
+ * `providerId` (and optionally the provider's account id as `accountId`). Both are accepted.
+ */
+const accountSelector = z
+  .object({
+    providerId: providerId.optional(),
+    accountId: z.string().min(1).max(256).optional(),
+    userId: z.string().min(1).max(256).optional(),
+  })
+  .refine((s) => s.providerId !== undefined || s.accountId !== undefined, {
+    message: "accountId or providerId is required",
+    path: ["accountId"],
+  });
 
 function callbackParams(source: unknown): URLSearchParams {
   const params = new URLSearchParams();
@@ -98,7 +107,7 @@ export const oauthEndpoints = {
   unlinkAccount: defineEndpoint({
     method: "POST",
     path: "/unlink-account",
-    body: z.object({ providerId, accountId: z.string().min(1).max(256).optional() }),
+    body: accountSelector,
     handler: (ctx) => unlinkAccount(ctx, ctx.body),
   }),
   listUserAccounts: defineEndpoint({
@@ -121,7 +130,7 @@ export const oauthEndpoints = {
   accountInfo: defineEndpoint({
     method: "GET",
     path: "/account-info",
-    query: z.object({ accountId: z.string().min(1).max(256) }),
-    handler: (ctx) => accountInfo(ctx, ctx.query.accountId),
+    query: accountSelector,
+    handler: (ctx) => accountInfo(ctx, ctx.query),
   }),
 };
