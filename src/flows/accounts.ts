@@ -73,7 +73,7 @@ function pick(accounts: readonly AccountRecord[], selector: AccountSelector): Ac
 
 /** Removes a linked account, unless it is the user's last way to sign in. */
 export async function unlinkAccount(ctx: Ctx, input: AccountSelector): Promise<{ status: true }> {
-  const { user } = await ctx.requireSession();
+  const { user } = await ctx.requireSession({ fresh: true });
   const { store } = ctx.auth;
   const accounts = (await store.findMany("account", [
     { field: "userId", value: user.id },

@@ -191,6 +191,7 @@ export async function signInWithIdToken(
     accessToken?: string | undefined;
     refreshToken?: string | undefined;
     expiresAt?: number | undefined;
+    user?: unknown;
   },
   options: { callbackURL?: string | undefined },
 ): Promise<{ redirect: false; token: string; url: string | undefined; user: UserRecord }> {
@@ -204,7 +205,8 @@ export async function signInWithIdToken(
       refresh_token: idToken.refreshToken,
       expires_at: idToken.expiresAt,
     };
-    const profile = await client.mapProfile(claims as Record<string, unknown>, tokens);
+    const raw: Record<string, unknown> = idToken.user ? { ...claims, user: idToken.user } : { ...claims };
+    const profile = await client.mapProfile(raw, tokens);
     const { user } = await resolveOAuthUser(ctx, client, profile, tokens, { scopes: [] });
     const { token } = await issueSession(ctx, ctx.auth.store, user);
     return { redirect: false, token, url: options.callbackURL, user: userJSON(ctx, user) };

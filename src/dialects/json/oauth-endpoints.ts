@@ -57,6 +57,18 @@ export const oauthEndpoints = {
           accessToken: z.string().max(16_384).optional(),
           refreshToken: z.string().max(16_384).optional(),
           expiresAt: z.number().optional(),
+          // Apple's native sign-in hands the name over once, beside the ID token.
+          user: z
+            .object({
+              name: z
+                .object({
+                  firstName: z.string().max(256).optional(),
+                  lastName: z.string().max(256).optional(),
+                })
+                .optional(),
+              email: z.string().max(320).optional(),
+            })
+            .optional(),
         })
         .optional(),
     }),
