@@ -85,6 +85,21 @@ describe("linked accounts", () => {
     expect(gone.body.code).toBe("FAILED_TO_UNLINK_LAST_ACCOUNT");
   });
 
+  it("unlinking needs a fresh session (signed in within freshAge)", async () => {
+    const { auth, client } = setup();
+    email = uniqueEmail("stale");
+    expect((await client.signUp(email)).status).toBe(200);
+    await signInWithProvider(client, { provider: "github" }, { path: "/link-social" });
+    const { session } = (await client.getSession()).body;
+    await auth.$context.store.update("session", [{ field: "id", value: session.id }], {
+      createdAt: new Date(Date.now() - 2 * 86_400_000),
+    });
+    const stale = await client.post("/unlink-account", { providerId: "github" });
+    expect(stale.status).toBe(403);
+    expect(stale.body.code).toBe("SESSION_NOT_FRESH");
+    expect((await client.get("/list-accounts")).body).toHaveLength(2);
+  });
+
   it("linking with a different email is refused unless allowDifferentEmails", async () => {
     const { client } = setup();
     expect((await client.signUp(uniqueEmail("mine"))).status).toBe(200);
