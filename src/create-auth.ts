@@ -163,7 +163,11 @@ export function createAuth<const Options extends AuthOptions>(
   const store = new Store(adapter, schema, databaseHooks);
 
   const s = options.session ?? {};
+  const strategy = s.strategy ?? "database";
+  if (strategy !== "database" && strategy !== "jwt")
+    throw new TypeError(`session.strategy: must be "database" or "jwt", got ${JSON.stringify(strategy)}`);
   const sessionConfig = {
+    strategy,
     expiresIn: positive("session.expiresIn", s.expiresIn, 7 * DAY),
     updateAge: positive("session.updateAge", s.updateAge, DAY),
     freshAge: positive("session.freshAge", s.freshAge, DAY),
@@ -177,6 +181,7 @@ export function createAuth<const Options extends AuthOptions>(
     new Keyring(secrets, "session-token"),
     new Keyring(secrets, "session-data"),
     sessionConfig,
+    secrets,
   );
 
   const ep = options.emailAndPassword;

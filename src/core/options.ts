@@ -60,6 +60,12 @@ export interface EmailVerificationOptions {
 
 /** Session lifetime and cookies. */
 export interface SessionOptions {
+  /**
+   * "database" (default): a row per session, revocable at once. "jwt": the session lives in an
+   * encrypted cookie in Auth.js's format (an Auth.js session cookie with the same secret is read
+   * as it is); nothing is stored and a session cannot be revoked before it expires.
+   */
+  strategy?: "database" | "jwt";
   /** Seconds. Default 7 days. */
   expiresIn?: number;
   /** Seconds between sliding renewals. Default 1 day. */

@@ -1,6 +1,7 @@
 import { modeForContext } from "../core/call.js";
 import { getClientIp } from "../core/client-ip.js";
 import type { EndpointContext } from "../core/endpoint.js";
+import { parseCookies } from "../http/cookies.js";
 import type { Store } from "../core/store.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
 
@@ -29,11 +30,13 @@ export async function issueSession(
     userAgent: ctx.headers.get("user-agent")?.slice(0, 512) ?? null,
     rememberMe,
   });
-  for (const cookie of ctx.auth.sessions.sessionCookies(
+  const existing = parseCookies(ctx.headers.get("cookie"));
+  for (const cookie of await ctx.auth.sessions.sessionCookies(
     modeForContext(ctx),
     token,
     { session, user },
     rememberMe,
+    existing,
   )) {
     ctx.responseHeaders.append("set-cookie", cookie);
   }
@@ -42,6 +45,9 @@ export async function issueSession(
 
 /** Removes the session cookies from the browser. */
 export function clearSessionCookies(ctx: EndpointContext<unknown, unknown>): void {
-  for (const cookie of ctx.auth.sessions.clearCookies(modeForContext(ctx)))
+  for (const cookie of ctx.auth.sessions.clearCookies(
+    modeForContext(ctx),
+    parseCookies(ctx.headers.get("cookie")),
+  ))
     ctx.responseHeaders.append("set-cookie", cookie);
 }

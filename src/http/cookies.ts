@@ -15,6 +15,8 @@ export interface CookieNames {
   sessionToken: string;
   sessionData: string;
   dontRemember: string;
+  /** The session JWT of the "jwt" strategy (Auth.js's name: `authjs.session-token` with prefix "authjs"). */
+  sessionJWT: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export function cookieNames(prefix: string, secure: boolean): CookieNames {
     sessionToken: `${p}${prefix}.session_token`,
     sessionData: `${p}${prefix}.session_data`,
     dontRemember: `${p}${prefix}.dont_remember`,
+    sessionJWT: `${p}${prefix}.session-token`,
   };
 }
 

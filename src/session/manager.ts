@@ -3,7 +3,9 @@ import { sha256Hex } from "../crypto/hash.js";
 import { randomToken } from "../crypto/random.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
 import type { SessionWithUser } from "../core/options.js";
+import { chunkCookie, clearChunkedCookie, readChunkedCookie } from "../http/cookie-chunks.js";
 import { type CookieNames, serializeCookie } from "../http/cookies.js";
+import { decodeSessionJWT, encodeSessionJWT, type SessionJWT } from "./authjs-jwt.js";
 
 /**
  * The storage the session manager needs: the core's Store fits (it applies ids, timestamps and
@@ -24,6 +26,11 @@ export interface Signer {
 
 /** Resolved session settings (seconds). */
 export interface SessionConfig {
+  /**
+   * "database": a row per session, the cookie holds a signed random token. "jwt": no row, the
+   * cookie holds the session as an encrypted JWT in Auth.js's format (cannot be revoked early).
+   */
+  strategy: "database" | "jwt";
   expiresIn: number;
   updateAge: number;
   freshAge: number;
@@ -49,9 +56,10 @@ interface CachePayload {
 }
 
 /**
- * The database session strategy: creates sessions, reads them from cookie values, renews them
- * (sliding expiry) and revokes them. Framework-free: cookie values in, Set-Cookie strings out.
- * An invalid or expired session is `null`, never an exception.
+ * Sessions: creates them, reads them from cookie values, renews them (sliding expiry) and
+ * revokes them, with the database strategy (default) or the JWT strategy. Framework-free:
+ * cookie values in, Set-Cookie strings out. An invalid or expired session is `null`, never an
+ * exception.
  */
 export class SessionManager {
   constructor(
@@ -59,13 +67,34 @@ export class SessionManager {
     private readonly tokenSigner: Signer,
     private readonly cacheSigner: Signer,
     readonly config: SessionConfig,
+    /** Secrets (newest first) for the JWT strategy's encryption. */
+    private readonly secrets: readonly string[] = [],
   ) {}
 
-  /** Creates a session for a user and returns the raw token (only ever put in the cookie) and the row. */
+  /**
+   * Creates a session for a user and returns the raw token (only ever put in the cookie) and the
+   * row. Under the JWT strategy nothing is stored: the session exists only in its cookie.
+   */
   async create(
     store: SessionStore,
     input: { userId: string; ipAddress?: string | null; userAgent?: string | null; rememberMe?: boolean },
   ): Promise<{ token: string; session: SessionRecord }> {
+    if (this.config.strategy === "jwt") {
+      const now = new Date();
+      return {
+        token: "",
+        session: {
+          id: randomToken(16),
+          userId: input.userId,
+          token: "",
+          expiresAt: new Date(now.getTime() + this.config.expiresIn * 1000),
+          ipAddress: input.ipAddress ?? null,
+          userAgent: input.userAgent ?? null,
+          createdAt: now,
+          updatedAt: now,
+        },
+      };
+    }
     const token = randomToken(32);
     const expiresIn = this.config.expiresIn;
     const row = await store.create("session", {
@@ -78,8 +107,18 @@ export class SessionManager {
     return { token, session: row as SessionRecord };
   }
 
-  /** Set-Cookie values that hand a new session to the browser. */
-  sessionCookies(mode: CookieMode, token: string, data: SessionWithUser, rememberMe: boolean): string[] {
+  /**
+   * Set-Cookie values that hand a new session to the browser. `existing` (the request's cookies)
+   * lets the JWT strategy clear chunks the new value no longer uses.
+   */
+  async sessionCookies(
+    mode: CookieMode,
+    token: string,
+    data: SessionWithUser,
+    rememberMe: boolean,
+    existing: Record<string, string | undefined> = {},
+  ): Promise<string[]> {
+    if (this.config.strategy === "jwt") return this.jwtCookies(mode, data, rememberMe, existing);
     // Round up: the session row was written a few milliseconds ago, and flooring would give a
     // fresh 7-day session a Max-Age of 604799 whenever a millisecond ticked in between.
     const maxAge = rememberMe
@@ -97,11 +136,17 @@ export class SessionManager {
     return out;
   }
 
-  /** Set-Cookie values that remove every session cookie. */
-  clearCookies(mode: CookieMode): string[] {
-    return [mode.names.sessionToken, mode.names.sessionData, mode.names.dontRemember].map((name) =>
-      serializeCookie(name, "", { secure: mode.secure, maxAge: 0 }),
-    );
+  /** Set-Cookie values that remove every session cookie (JWT chunks included, given the request's cookies). */
+  clearCookies(mode: CookieMode, existing: Record<string, string | undefined> = {}): string[] {
+    const names = new Set([
+      mode.names.sessionToken,
+      mode.names.sessionData,
+      mode.names.dontRemember,
+      ...(this.config.strategy === "jwt"
+        ? [mode.names.sessionJWT, ...clearChunkedCookie(existing, mode.names.sessionJWT)]
+        : []),
+    ]);
+    return [...names].map((name) => serializeCookie(name, "", { secure: mode.secure, maxAge: 0 }));
   }
 
   /** The raw token inside a signed cookie value, or null when absent or tampered with. */
@@ -120,6 +165,7 @@ export class SessionManager {
     mode: CookieMode,
     options: { disableCookieCache?: boolean; disableRefresh?: boolean } = {},
   ): Promise<ResolvedSession | null> {
+    if (this.config.strategy === "jwt") return this.resolveJWT(cookies, mode, options);
     const token = this.tokenFromCookie(cookies[mode.names.sessionToken]);
     if (!token) return null;
     const hash = sha256Hex(token);
@@ -150,7 +196,7 @@ export class SessionManager {
       if (renewed) {
         current = renewed;
         const rememberMe = !this.tokenSigner.unsign(cookies[mode.names.dontRemember] ?? "");
-        setCookies.push(...this.sessionCookies(mode, token, { session: current, user }, rememberMe));
+        setCookies.push(...(await this.sessionCookies(mode, token, { session: current, user }, rememberMe)));
       }
     } else if (this.config.cookieCache.enabled && !options.disableCookieCache) {
       setCookies.push(this.cacheCookie(mode, token, { session: current, user }));
@@ -161,6 +207,81 @@ export class SessionManager {
   /** Deletes the session behind a raw token. */
   async revokeToken(store: SessionStore, token: string): Promise<void> {
     await store.deleteMany("session", [{ field: "token", value: sha256Hex(token) }]);
+  }
+
+  private async jwtCookies(
+    mode: CookieMode,
+    data: SessionWithUser,
+    rememberMe: boolean,
+    existing: Record<string, string | undefined>,
+    authTime?: number,
+  ): Promise<string[]> {
+    const { user, session } = data;
+    const name = mode.names.sessionJWT;
+    const jwt = await encodeSessionJWT({
+      // Auth.js's claims (sub, name, email, picture), plus when the user signed in (freshness).
+      token: {
+        sub: user.id,
+        name: user.name ?? null,
+        email: user.email ?? null,
+        picture: user.image ?? null,
+        email_verified: user.emailVerified === true,
+        auth_time: authTime ?? Math.floor(session.createdAt.getTime() / 1000),
+        ...(rememberMe ? {} : { remember: false }),
+      },
+      secret: this.secrets,
+      salt: name,
+      maxAge: Math.max(1, Math.round(this.config.expiresIn)),
+    });
+    const maxAge = rememberMe ? Math.round(this.config.expiresIn) : undefined;
+    const { set, clear } = chunkCookie(name, jwt, { existing });
+    return [
+      ...set.map((c) => serializeCookie(c.name, c.value, { secure: mode.secure, maxAge })),
+      ...clear.map((n) => serializeCookie(n, "", { secure: mode.secure, maxAge: 0 })),
+    ];
+  }
+
+  private async resolveJWT(
+    cookies: Record<string, string | undefined>,
+    mode: CookieMode,
+    options: { disableRefresh?: boolean },
+  ): Promise<ResolvedSession | null> {
+    const name = mode.names.sessionJWT;
+    const claims: SessionJWT | null = await decodeSessionJWT({
+      token: readChunkedCookie(cookies, name),
+      secret: this.secrets,
+      salt: name,
+    });
+    if (!claims || typeof claims.sub !== "string" || typeof claims.exp !== "number") return null;
+    const issued = new Date((claims.iat ?? Math.floor(Date.now() / 1000)) * 1000);
+    const authTime =
+      typeof claims.auth_time === "number" ? claims.auth_time : Math.floor(issued.getTime() / 1000);
+    const user = {
+      id: claims.sub,
+      name: typeof claims.name === "string" ? claims.name : "",
+      email: typeof claims.email === "string" ? claims.email : "",
+      emailVerified: claims.email_verified === true,
+      image: typeof claims.picture === "string" ? claims.picture : null,
+      createdAt: issued,
+      updatedAt: issued,
+    } as UserRecord;
+    const session: SessionRecord = {
+      id: typeof claims.jti === "string" ? claims.jti : "",
+      userId: claims.sub,
+      token: "",
+      expiresAt: new Date(claims.exp * 1000),
+      ipAddress: null,
+      userAgent: null,
+      createdAt: new Date(authTime * 1000),
+      updatedAt: issued,
+    };
+    const setCookies: string[] = [];
+    if (!options.disableRefresh && issued.getTime() + this.config.updateAge * 1000 <= Date.now()) {
+      const rememberMe = claims.remember !== false;
+      setCookies.push(...(await this.jwtCookies(mode, { session, user }, rememberMe, cookies, authTime)));
+      session.expiresAt = new Date(Date.now() + this.config.expiresIn * 1000);
+    }
+    return { session, user, setCookies };
   }
 
   private cacheCookie(mode: CookieMode, token: string, data: SessionWithUser): string {
