@@ -1,9 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { cookieMode, callOrigin } from "../core/call.js";
+import type { AuthContext } from "../core/context.js";
 import type { Auth } from "../create-auth.js";
 import type { SessionWithUser } from "../core/options.js";
 import { publicRow } from "../core/store.js";
 import { parseCookies } from "../http/cookies.js";
+import type { CookieMode } from "../session/manager.js";
 
 declare global {
   namespace Express {
@@ -21,25 +23,77 @@ declare global {
 /** Something that owns a Gatehouse context (an `auth` instance). */
 export type AuthLike = Pick<Auth, "$context">;
 
-function originOf(auth: AuthLike, req: Request): string {
-  const ctx = auth.$context;
-  if (ctx.baseURL) return ctx.baseURL.origin;
-  // req.protocol honours Express's own `trust proxy` setting; with trustHost, callOrigin also
-  // applies X-Forwarded-Proto/Host exactly as the core does, so both pick the same cookie names.
-  const forwarded = new Headers();
-  if (ctx.trustHost) {
-    for (const name of ["x-forwarded-proto", "x-forwarded-host"]) {
-      const value = req.get(name);
-      if (value) forwarded.set(name, value);
-    }
+/**
+ * What the per-request path remembers per auth instance: the last (protocol, host) seen and the
+ * origin it gave, and the cookie mode of each scheme. Both are pure functions of their inputs,
+ * so remembering them changes no answer; one entry keeps the memory bounded whatever Host
+ * headers clients send.
+ */
+interface EdgeMemo {
+  key: string | undefined;
+  origin: string;
+  modes: { http?: CookieMode; https?: CookieMode };
+}
+
+const memos = new WeakMap<AuthContext, EdgeMemo>();
+
+function memoFor(ctx: AuthContext): EdgeMemo {
+  let memo = memos.get(ctx);
+  if (!memo) {
+    memo = { key: undefined, origin: "", modes: {} };
+    memos.set(ctx, memo);
   }
+  return memo;
+}
+
+function computeOrigin(
+  ctx: AuthContext,
+  protocol: string,
+  host: string | undefined,
+  forwarded: Headers,
+): string {
   let url: URL | undefined;
   try {
-    url = new URL(`${req.protocol}://${req.get("host") || "localhost"}`);
+    url = new URL(`${protocol}://${host || "localhost"}`);
   } catch {
     url = undefined; // A junk Host header: fall back to callOrigin's default rather than throwing.
   }
   return callOrigin(ctx, forwarded, url);
+}
+
+const NO_HEADERS = new Headers();
+
+function originOf(ctx: AuthContext, memo: EdgeMemo, req: Request): string {
+  if (ctx.baseURL) return ctx.baseURL.origin;
+  // req.protocol honours Express's own `trust proxy` setting; with trustHost, callOrigin also
+  // applies X-Forwarded-Proto/Host exactly as the core does, so both pick the same cookie names.
+  const protocol = req.protocol;
+  const host = req.get("host");
+  if (ctx.trustHost) {
+    const forwarded = new Headers();
+    for (const name of ["x-forwarded-proto", "x-forwarded-host"]) {
+      const value = req.get(name);
+      if (value) forwarded.set(name, value);
+    }
+    return computeOrigin(ctx, protocol, host, forwarded);
+  }
+  const key = `${protocol} ${host ?? ""}`;
+  if (memo.key !== key) {
+    memo.origin = computeOrigin(ctx, protocol, host, NO_HEADERS);
+    memo.key = key;
+  }
+  return memo.origin;
+}
+
+/** cookieMode depends on the origin only through its scheme: one mode per scheme, made once. */
+function modeOf(ctx: AuthContext, memo: EdgeMemo, origin: string): CookieMode {
+  const scheme = origin.startsWith("https:") ? "https" : "http";
+  let mode = memo.modes[scheme];
+  if (!mode) {
+    mode = cookieMode(ctx, origin);
+    memo.modes[scheme] = mode;
+  }
+  return mode;
 }
 
 /**
@@ -52,8 +106,11 @@ export async function getSession(
   auth: AuthLike,
   res?: Response,
 ): Promise<SessionWithUser | null> {
+  // No Cookie header, no session: skip working out the origin and cookie names.
+  if (!req.headers.cookie) return null;
   const ctx = auth.$context;
-  const mode = cookieMode(ctx, originOf(auth, req));
+  const memo = memoFor(ctx);
+  const mode = modeOf(ctx, memo, originOf(ctx, memo, req));
   const resolved = await ctx.sessions.resolve(parseCookies(req.headers.cookie), mode);
   if (!resolved) return null;
   if (res && resolved.setCookies.length > 0) res.append("Set-Cookie", resolved.setCookies);
