@@ -116,3 +116,44 @@ export function changeEmailVerification(input: ChangeEmailInput): EmailContent {
     footer: "If you did not ask for this, ignore this email: nothing will change.",
   });
 }
+
+/** Input of {@link magicLinkEmail}. */
+export interface MagicLinkEmailInput extends LinkEmailInput {
+  /** How long the link stays valid, in seconds; stated in the email when given. */
+  readonly expiresIn?: number | undefined;
+}
+
+/** "5 minutes", "1 hour", "90 seconds": a lifetime in the largest whole unit that fits. */
+function lifetime(seconds: number): string {
+  const units: [number, string][] = [
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+  ];
+  for (const [size, name] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const n = seconds / size;
+      return `${n} ${name}${n === 1 ? "" : "s"}`;
+    }
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+/** Email carrying a sign-in link (the `magicLink` plugin): the page it opens signs the user in. */
+export function magicLinkEmail(input: MagicLinkEmailInput): EmailContent {
+  const expiry =
+    input.expiresIn !== undefined && Number.isFinite(input.expiresIn) && input.expiresIn > 0
+      ? ` and expires in ${lifetime(Math.round(input.expiresIn))}`
+      : "";
+  return render({
+    subject: `Sign in to ${input.appName}`,
+    greeting: greeting(input.user),
+    lines: [
+      `Use the link below to sign in to ${input.appName} as ${input.user.email}.`,
+      `The link works once${expiry}.`,
+    ],
+    action: "Sign in",
+    url: input.url,
+    footer: "If you did not ask to sign in, ignore this email: nobody can sign in without the link.",
+  });
+}
