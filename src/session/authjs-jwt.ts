@@ -123,10 +123,10 @@ export async function encodeSessionJWT(params: EncodeSessionJWTParams): Promise<
       `encodeSessionJWT: maxAge must be a positive integer (seconds), got ${String(maxAge)}`,
     );
   }
-  const key = deriveEncryptionKey(secrets[0]!, params.salt, ENC_DEFAULT);
+  const { key, kid } = await encryptionKey(secrets[0]!, params.salt, ENC_DEFAULT);
   const iat = Math.floor(Date.now() / 1000);
   return new EncryptJWT({ ...params.token })
-    .setProtectedHeader({ alg: ALG, enc: ENC_DEFAULT, kid: await thumbprint(key) })
+    .setProtectedHeader({ alg: ALG, enc: ENC_DEFAULT, kid })
     .setIssuedAt(iat)
     .setExpirationTime(iat + maxAge)
     .setJti(randomUUID())
@@ -160,11 +160,11 @@ export async function decodeSessionJWT(params: DecodeSessionJWTParams): Promise<
 
   const candidates: Uint8Array[] = [];
   for (const secret of secrets) {
-    const key = deriveEncryptionKey(secret, salt, enc);
+    const derived = await encryptionKey(secret, salt, enc);
     if (kid === undefined) {
-      candidates.push(key);
-    } else if (kid === (await thumbprint(key))) {
-      candidates.push(key);
+      candidates.push(derived.key);
+    } else if (kid === derived.kid) {
+      candidates.push(derived.key);
       break;
     }
   }
@@ -180,6 +180,33 @@ export async function decodeSessionJWT(params: DecodeSessionJWTParams): Promise<
     } catch {}
   }
   return null;
+}
+
+/** A derived key and its thumbprint (the JWE `kid`). */
+interface DerivedKey {
+  key: Uint8Array;
+  kid: string;
+}
+
+/**
+ * Derived keys by enc, salt and secret. HKDF plus the SHA-512 thumbprint cost about a sixth of
+ * a whole decode, and their inputs are configuration (the secrets, the cookie name, one of two
+ * encs), so each is computed once. The limit only guards callers of the exported functions
+ * that pass ever-new secrets or salts.
+ */
+const derivedKeys = new Map<string, Promise<DerivedKey>>();
+const DERIVED_KEYS_LIMIT = 64;
+
+function encryptionKey(secret: string, salt: string, enc: string): Promise<DerivedKey> {
+  const id = `${enc}\u0000${salt}\u0000${secret}`;
+  let derived = derivedKeys.get(id);
+  if (!derived) {
+    if (derivedKeys.size >= DERIVED_KEYS_LIMIT) derivedKeys.clear();
+    const key = deriveEncryptionKey(secret, salt, enc);
+    derived = thumbprint(key).then((kid) => ({ key, kid }));
+    derivedKeys.set(id, derived);
+  }
+  return derived;
 }
 
 /** HKDF-SHA256(ikm = secret, salt = cookie name, info = Auth.js's label), sized for `enc`. */
