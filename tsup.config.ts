@@ -15,6 +15,7 @@ export default defineConfig({
     "node/index": "src/node/index.ts",
     "express/index": "src/express/index.ts",
     "plugins/username/index": "src/plugins/username/index.ts",
+    "plugins/magic-link/index": "src/plugins/magic-link/index.ts",
     "adapters/memory": "src/adapters/memory.ts",
     "adapters/kysely": "src/adapters/kysely.ts",
     "cli/index": "src/cli/index.ts",

@@ -11,6 +11,7 @@ import { oauthEndpoints } from "./dialects/json/oauth-endpoints.js";
 import { ProviderClient } from "./providers/engine.js";
 import { presets } from "./providers/registry.js";
 import { fromSocialOptions, resolveProvider } from "./providers/resolve.js";
+import type { CredentialsConfig, EmailConfig } from "./providers/types.js";
 import { SessionManager } from "./session/manager.js";
 import { normalizeOrigin } from "./http/origin.js";
 import { checkRule } from "./http/rate-limit.js";
@@ -274,7 +275,30 @@ export function createAuth<const Options extends AuthOptions>(
   };
   if (options.providers !== undefined && !Array.isArray(options.providers))
     throw new TypeError("providers: must be an array, e.g. [GitHub, Google({ clientId, clientSecret })]");
-  for (const [i, p] of (options.providers ?? []).entries()) addProvider(p, `providers[${i}]`);
+  const credentialProviders = new Map<string, CredentialsConfig>();
+  const emailProviders = new Map<string, EmailConfig>();
+  const claimId = (id: unknown, where: string): string => {
+    if (typeof id !== "string" || !/^[a-z0-9][a-z0-9_-]*$/i.test(id))
+      throw new TypeError(
+        `${where}: provider id must be letters, digits, "-" or "_", got ${JSON.stringify(id)}`,
+      );
+    if (providers.has(id) || credentialProviders.has(id) || emailProviders.has(id))
+      throw new TypeError(`${where}: provider id "${id}" is configured twice`);
+    return id;
+  };
+  for (const [i, p] of (options.providers ?? []).entries()) {
+    const where = `providers[${i}]`;
+    const config = typeof p === "function" ? p({}) : p;
+    if (config && config.type === "credentials") {
+      if (typeof config.authorize !== "function")
+        throw new TypeError(`${where}: authorize must be a function`);
+      credentialProviders.set(claimId(config.id, where), config);
+    } else if (config && config.type === "email") {
+      emailProviders.set(claimId(config.id, where), config);
+    } else {
+      addProvider(config as Parameters<typeof resolveProvider>[0], where);
+    }
+  }
   for (const [key, value] of Object.entries(options.socialProviders ?? {})) {
     if (!value || typeof value !== "object") throw new TypeError(`socialProviders.${key}: must be an object`);
     if ((value as { enabled?: unknown }).enabled === false) continue;
@@ -329,6 +353,8 @@ export function createAuth<const Options extends AuthOptions>(
     production,
     rateLimitRules,
     providers,
+    credentialProviders,
+    emailProviders,
     accounts: {
       linkingEnabled: linking.enabled !== false,
       trustedProviders: new Set(linking.trustedProviders ?? []),

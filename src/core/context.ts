@@ -1,6 +1,7 @@
 import type { Adapter } from "../db/adapter.js";
 import type { Schema } from "../db/schema.js";
 import type { ProviderClient } from "../providers/engine.js";
+import type { CredentialsConfig, EmailConfig } from "../providers/types.js";
 import type { Mailer } from "../email/types.js";
 import type { SessionManager } from "../session/manager.js";
 import type { AnyEndpoint } from "./endpoint.js";
@@ -87,6 +88,10 @@ export interface AuthContext {
   readonly rateLimitRules: ReadonlyMap<string, { window: number; max: number }>;
   /** Configured OAuth / OIDC providers by id. */
   readonly providers: ReadonlyMap<string, ProviderClient>;
+  /** Credentials providers (Auth.js dialect) by id. */
+  readonly credentialProviders: ReadonlyMap<string, CredentialsConfig>;
+  /** Email (magic link) providers (Auth.js dialect) by id. */
+  readonly emailProviders: ReadonlyMap<string, EmailConfig>;
   /** Account linking and token storage settings. */
   readonly accounts: AccountPolicy;
   /** Messages of plugin error codes, used when an AuthError carries a code but no message. */

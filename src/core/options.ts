@@ -5,7 +5,7 @@ import type { AuthHooks, DatabaseHooks } from "./hooks.js";
 import type { Plugin } from "./plugin.js";
 import type { SessionRecord, UserRecord } from "./types.js";
 import type { SocialProviderOptions } from "../providers/resolve.js";
-import type { Provider } from "../providers/types.js";
+import type { Account, Profile, Provider } from "../providers/types.js";
 
 /** Something that receives log lines. `console` fits. */
 export interface Logger {
@@ -80,6 +80,61 @@ export interface SessionOptions {
 /** What `database` accepts. */
 export type DatabaseOption = unknown;
 
+/** The session as the Auth.js dialect shows it (`GET /auth/session`, `getSession(req, config)`). */
+export interface AuthJsSession {
+  user: {
+    id?: string;
+    name?: string | null;
+    email?: string | null;
+    image?: string | null;
+    [field: string]: unknown;
+  };
+  /** ISO date. */
+  expires: string;
+  [field: string]: unknown;
+}
+
+/** Auth.js's callbacks, for the browser routes (`ExpressAuth`). */
+export interface AuthJsCallbacks {
+  /** Return false to refuse a sign-in (AccessDenied), or a URL to send the browser there instead. */
+  signIn?: (params: {
+    user: UserRecord;
+    account: Account | null;
+    profile?: Profile | undefined;
+    credentials?: Record<string, unknown> | undefined;
+  }) => boolean | string | Promise<boolean | string>;
+  /** Decides where a redirect may go; default: same-origin (or trusted) URLs, else `baseUrl`. */
+  redirect?: (params: { url: string; baseUrl: string }) => string | Promise<string>;
+  /** Shapes the session the browser routes and `getSession(req, config)` return. */
+  session?: (params: {
+    session: AuthJsSession;
+    user: UserRecord;
+    token?: Record<string, unknown> | undefined;
+  }) => AuthJsSession | Promise<AuthJsSession>;
+}
+
+/** Auth.js's events: told after the fact, cannot change the outcome. */
+export interface AuthJsEvents {
+  signIn?: (message: {
+    user: UserRecord;
+    account: Account | null;
+    isNewUser?: boolean;
+  }) => void | Promise<void>;
+  signOut?: (message: { session: SessionRecord | null }) => void | Promise<void>;
+  createUser?: (message: { user: UserRecord }) => void | Promise<void>;
+  linkAccount?: (message: { user: UserRecord | undefined; account: Account }) => void | Promise<void>;
+  session?: (message: { session: AuthJsSession }) => void | Promise<void>;
+}
+
+/** Built-in pages a browser-routes app may replace with its own (paths or URLs). */
+export interface AuthJsPages {
+  signIn?: string;
+  signOut?: string;
+  error?: string;
+  verifyRequest?: string;
+  newUser?: string;
+}
+
 /** Options of {@link createAuth}. */
 export interface AuthOptions {
   /** App name used in mails. Default "Gatehouse". */
@@ -133,6 +188,19 @@ export interface AuthOptions {
     /** Encrypt access, refresh and ID tokens at rest with a key derived from the secret. Default true. */
     encryptOAuthTokens?: boolean;
   };
+  /** Browser routes (Auth.js dialect): replace built-in pages with your own. */
+  pages?: AuthJsPages;
+  /** Browser routes: look of the built-in pages. */
+  theme?: {
+    colorScheme?: "auto" | "light" | "dark";
+    logo?: string;
+    brandColor?: string;
+    buttonText?: string;
+  };
+  /** Browser routes: Auth.js's callbacks (`signIn`, `redirect`, `session`). */
+  callbacks?: AuthJsCallbacks;
+  /** Auth.js's events (`signIn`, `signOut`, `createUser`, `linkAccount`, `session`). */
+  events?: AuthJsEvents;
   databaseHooks?: DatabaseHooks;
   hooks?: AuthHooks;
   plugins?: readonly Plugin[];

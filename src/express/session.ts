@@ -2,7 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { cookieMode, callOrigin } from "../core/call.js";
 import type { AuthContext } from "../core/context.js";
 import type { Auth } from "../create-auth.js";
-import type { SessionWithUser } from "../core/options.js";
+import type { AuthJsSession, SessionWithUser } from "../core/options.js";
+import { authFor, type ExpressAuthConfig } from "./express-auth.js";
 import { publicRow } from "../core/store.js";
 import { parseCookies } from "../http/cookies.js";
 import type { CookieMode } from "../session/manager.js";
@@ -96,15 +97,10 @@ function modeOf(ctx: AuthContext, memo: EdgeMemo, origin: string): CookieMode {
   return mode;
 }
 
-/**
- * Reads the session of an Express request: straight from the cookie through the session
- * manager (no synthetic Request, no endpoint pipeline). Pass `res` to have a sliding renewal's
- * cookies set on the response. Returns null when signed out.
- */
-export async function getSession(
+async function readSession(
   req: Request,
   auth: AuthLike,
-  res?: Response,
+  res: Response | undefined,
 ): Promise<SessionWithUser | null> {
   // No Cookie header, no session: skip working out the origin and cookie names.
   if (!req.headers.cookie) return null;
@@ -113,11 +109,55 @@ export async function getSession(
   const mode = modeOf(ctx, memo, originOf(ctx, memo, req));
   const resolved = await ctx.sessions.resolve(parseCookies(req.headers.cookie), mode);
   if (!resolved) return null;
-  if (res && resolved.setCookies.length > 0) res.append("Set-Cookie", resolved.setCookies);
+  if (res && !res.headersSent && resolved.setCookies.length > 0)
+    res.append("Set-Cookie", resolved.setCookies);
   return {
     session: resolved.session,
     user: publicRow(ctx.schema, "user", resolved.user) as SessionWithUser["user"],
   };
+}
+
+function isAuthLike(value: unknown): value is AuthLike {
+  return typeof value === "object" && value !== null && "$context" in value;
+}
+
+/**
+ * Reads the session of an Express request: straight from the cookie through the session
+ * manager (no synthetic Request, no endpoint pipeline). A sliding renewal's cookies are set on
+ * `res` (with a config object: `req.res` when `res` is not given). Returns null when signed out.
+ *
+ * - `getSession(req, auth)` (an instance from `createAuth`): `{ session, user }`.
+ * - `getSession(req, authConfig)` (the object given to `ExpressAuth`, as in Auth.js): Auth.js's
+ *   `{ user: { id, name, email, image }, expires }`, shaped by `callbacks.session`. The same
+ *   object always maps to the same instance, so nothing is set up per call.
+ */
+export function getSession(req: Request, auth: AuthLike, res?: Response): Promise<SessionWithUser | null>;
+export function getSession(
+  req: Request,
+  config: ExpressAuthConfig,
+  res?: Response,
+): Promise<AuthJsSession | null>;
+export async function getSession(
+  req: Request,
+  authOrConfig: AuthLike | ExpressAuthConfig,
+  res?: Response,
+): Promise<SessionWithUser | AuthJsSession | null> {
+  if (isAuthLike(authOrConfig)) return readSession(req, authOrConfig, res);
+  const auth = authFor(authOrConfig);
+  // Auth.js's getSession(req, config) has no `res`: the renewal goes on Express's req.res.
+  const data = await readSession(req, auth, res ?? req.res);
+  if (!data) return null;
+  const base: AuthJsSession = {
+    user: {
+      id: data.user.id,
+      name: data.user.name ?? null,
+      email: data.user.email ?? null,
+      image: data.user.image ?? null,
+    },
+    expires: data.session.expiresAt.toISOString(),
+  };
+  const callback = auth.$context.options.callbacks?.session;
+  return callback ? callback({ session: base, user: data.user }) : base;
 }
 
 /**
@@ -126,7 +166,7 @@ export async function getSession(
  */
 export function authSession(auth: AuthLike): RequestHandler {
   return function gatehouseSession(req: Request, res: Response, next: NextFunction): void {
-    getSession(req, auth, res).then((session) => {
+    readSession(req, auth, res).then((session) => {
       req.auth = session;
       res.locals.session = session;
       next();
@@ -154,7 +194,7 @@ function wantsHTML(req: Request): boolean {
 export function requireAuth(auth: AuthLike, options: RequireAuthOptions = {}): RequestHandler {
   const signInURL = options.signInURL ?? "/sign-in";
   return function gatehouseRequireAuth(req: Request, res: Response, next: NextFunction): void {
-    const known = req.auth !== undefined ? Promise.resolve(req.auth) : getSession(req, auth, res);
+    const known = req.auth !== undefined ? Promise.resolve(req.auth) : readSession(req, auth, res);
     known.then((session) => {
       req.auth = session;
       res.locals.session = session;

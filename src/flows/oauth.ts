@@ -5,7 +5,7 @@ import type { UserRecord } from "../core/types.js";
 import { timingSafeEqualString } from "../crypto/hash.js";
 import { randomToken } from "../crypto/random.js";
 import { type ProviderClient, ProviderFlowError } from "../providers/engine.js";
-import type { TokenSet } from "../providers/types.js";
+import type { ProviderUser, TokenSet } from "../providers/types.js";
 import { assertSafeCallback } from "./email-verification.js";
 import { issueSession } from "./issue-session.js";
 import {
@@ -29,6 +29,8 @@ export interface StartOAuthInput {
   disableRedirect?: boolean | undefined;
   scopes?: string[] | undefined;
   loginHint?: string | undefined;
+  /** Extra authorization parameters (Auth.js passes the sign-in request's query on). */
+  authorizationParams?: Record<string, string> | undefined;
 }
 
 /** Finds a configured provider or answers 404 PROVIDER_NOT_FOUND. */
@@ -75,6 +77,7 @@ export async function startOAuth(
       nonce: transaction.nonce,
       scopes: transaction.scopes,
       loginHint: input.loginHint,
+      extraParams: input.authorizationParams,
     });
   } catch (error) {
     if (error instanceof ProviderFlowError) {
@@ -112,6 +115,32 @@ function withFormUser(raw: Record<string, unknown>, params: URLSearchParams): Re
   }
 }
 
+/** What a sign-in callback is told before the session is issued (Auth.js's `signIn` callback). */
+export interface OAuthSignInCheck {
+  /** The user as the provider describes them (not yet stored for a new user). */
+  profileUser: ProviderUser;
+  /** The raw profile. */
+  profile: Record<string, unknown>;
+  providerId: string;
+  providerType: "oauth" | "oidc";
+  tokens: TokenSet;
+}
+
+/** Hooks a dialect adds to the callback. */
+export interface OAuthCallbackOptions {
+  /** Builds the error redirect; default `<errorCallbackURL or basePath/error>?error=<code>`. */
+  errorURL?: (code: string, errorCallbackURL: string | undefined) => string;
+  /** Asked before anything is stored: true goes on, false refuses (`access_denied`), a URL redirects there. */
+  allowSignIn?: (check: OAuthSignInCheck) => Promise<boolean | string>;
+  /** Told after a sign-in (or link) succeeded. */
+  afterSignIn?: (result: {
+    user: UserRecord;
+    isNewUser: boolean;
+    providerId: string;
+    linked: boolean;
+  }) => Promise<void>;
+}
+
 /**
  * Handles the provider's redirect back. Every outcome is a redirect: to the callbackURL (or
  * newUserCallbackURL for a new user) on success, else to errorCallbackURL or the error page
@@ -121,12 +150,16 @@ export async function handleOAuthCallback(
   ctx: Ctx,
   providerId: string,
   params: URLSearchParams,
+  options: OAuthCallbackOptions = {},
 ): Promise<Redirect> {
   const transaction = await readTransaction(ctx);
   clearTransaction(ctx);
-  const errorTarget = (tx: OAuthTransaction | null) => tx?.errorCallbackURL ?? `${ctx.apiURL}/error`;
   const fail = (code: string, tx: OAuthTransaction | null) =>
-    ctx.redirect(withError(errorTarget(tx), ctx.origin, code));
+    ctx.redirect(
+      options.errorURL
+        ? options.errorURL(code, tx?.errorCallbackURL)
+        : withError(tx?.errorCallbackURL ?? `${ctx.apiURL}/error`, ctx.origin, code),
+    );
 
   const client = ctx.auth.providers.get(providerId);
   if (!client) return fail("oauth_provider_not_found", null);
@@ -147,11 +180,23 @@ export async function handleOAuthCallback(
     });
     const raw = withFormUser(await client.fetchProfile(exchange), params);
     const profile = await client.mapProfile(raw, exchange.tokens);
+    if (options.allowSignIn) {
+      const verdict = await options.allowSignIn({
+        profileUser: profile,
+        profile: raw,
+        providerId,
+        providerType: client.provider.type,
+        tokens: exchange.tokens,
+      });
+      if (verdict === false) return fail("access_denied", transaction);
+      if (typeof verdict === "string") return ctx.redirect(verdict);
+    }
     const { user, isNewUser } = await resolveOAuthUser(ctx, client, profile, exchange.tokens, {
       link: transaction.link,
       scopes: transaction.scopes,
     });
     if (!transaction.link) await issueSession(ctx, ctx.auth.store, user);
+    await options.afterSignIn?.({ user, isNewUser, providerId, linked: Boolean(transaction.link) });
     const target = (isNewUser ? transaction.newUserCallbackURL : undefined) ?? transaction.callbackURL ?? "/";
     return ctx.redirect(target);
   } catch (error) {

@@ -35,7 +35,21 @@ export interface AuthorizationRequest {
   nonce: string | undefined;
   scopes: readonly string[];
   loginHint?: string | undefined;
+  /** Extra parameters from the caller; the protocol's own (state, PKCE, nonce ...) cannot be overridden. */
+  extraParams?: Readonly<Record<string, string>> | undefined;
 }
+
+/** Parameters the engine sets itself; a caller's extra parameters never replace them. */
+const PROTECTED_PARAMS = new Set([
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "state",
+  "code_challenge",
+  "code_challenge_method",
+  "nonce",
+  "response_mode",
+]);
 
 function insecure(url: string | undefined): { [oauth.allowInsecureRequests]?: boolean } {
   return url && isLoopbackHttp(url) ? { [oauth.allowInsecureRequests]: true } : {};
@@ -179,6 +193,9 @@ export class ProviderClient {
     if (p.responseMode === "form_post") params.set("response_mode", "form_post");
     if (request.loginHint) params.set("login_hint", request.loginHint);
     for (const [k, v] of Object.entries(p.authorizationParams)) params.set(k, v);
+    for (const [k, v] of Object.entries(request.extraParams ?? {})) {
+      if (!PROTECTED_PARAMS.has(k) && typeof v === "string") params.set(k, v);
+    }
     return url;
   }
 

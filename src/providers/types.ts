@@ -190,9 +190,61 @@ export function mergeProviderConfig<Profile>(
   return out;
 }
 
+/** What a Credentials provider's `authorize` returns for a good sign-in. */
+export interface AuthorizedUser {
+  /** Your id for the user; becomes the account id of this provider. */
+  id?: string | number;
+  email?: string | null;
+  name?: string | null;
+  image?: string | null;
+  [field: string]: unknown;
+}
+
+/** A username/password (or any form) sign-in checked by your own `authorize` (Auth.js's Credentials). */
+export interface CredentialsConfig {
+  id: string;
+  name: string;
+  type: "credentials";
+  /** The form fields the built-in sign-in page shows. */
+  credentials: Record<string, { label?: string; type?: string; placeholder?: string }>;
+  /**
+   * Checks the submitted fields; returns the user, or null to refuse (`CredentialsSignin`).
+   * Throw a `CredentialsSignin` subclass to pass a `code` to the sign-in page.
+   */
+  authorize: (
+    credentials: Record<string, string>,
+    request: Request | undefined,
+  ) => AuthorizedUser | null | Promise<AuthorizedUser | null>;
+}
+
+/** What an Email provider's `sendVerificationRequest` receives (Auth.js's names). */
+export interface VerificationRequestParams {
+  /** The recipient's address. */
+  identifier: string;
+  /** The link to send; it opens a confirmation page that completes the sign-in. */
+  url: string;
+  expires: Date;
+  token: string;
+  provider: { id: string; from: string | undefined };
+  request: Request | undefined;
+}
+
+/** Sign-in by a link sent by email (Auth.js's Email / Nodemailer provider). */
+export interface EmailConfig {
+  id: string;
+  name: string;
+  type: "email";
+  /** SMTP URL or nodemailer transport options; default: the instance's `email.transport`. */
+  server?: unknown;
+  from?: string;
+  /** Lifetime of a link in seconds. Default 24 hours. */
+  maxAge?: number;
+  sendVerificationRequest?: (params: VerificationRequestParams) => void | Promise<void>;
+}
+
 /** Anything `providers: [...]` accepts: a provider config of any profile type, or a preset factory. */
 // biome-ignore lint/suspicious/noExplicitAny: each provider has its own profile type
-export type Provider = OAuthConfig<any> | ProviderFactory<any>;
+export type Provider = OAuthConfig<any> | ProviderFactory<any> | CredentialsConfig | EmailConfig;
 
 /**
  * A linked account in Auth.js's shape, as its callbacks receive it. Stored rows use Better

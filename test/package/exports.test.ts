@@ -38,12 +38,17 @@ const ENTRIES: { specifier: string; stem: string; exports: string[] }[] = [
   {
     specifier: "gatehouse/express",
     stem: "express/index",
-    exports: ["getSession", "authSession", "requireAuth"],
+    exports: ["getSession", "authSession", "requireAuth", "ExpressAuth"],
   },
   {
     specifier: "gatehouse/plugins/username",
     stem: "plugins/username/index",
     exports: ["username", "normalizeUsername", "USERNAME_ERROR_CODES"],
+  },
+  {
+    specifier: "gatehouse/plugins/magic-link",
+    stem: "plugins/magic-link/index",
+    exports: ["magicLink", "MAGIC_LINK_ERROR_CODES"],
   },
   { specifier: "gatehouse/adapters/memory", stem: "adapters/memory", exports: ["memoryAdapter"] },
   { specifier: "gatehouse/adapters/kysely", stem: "adapters/kysely", exports: ["kyselyAdapter"] },

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { trustedFor } from "../../core/call.js";
+import type { EndpointContext, Redirect } from "../../core/endpoint.js";
+import { createMailer } from "../../email/mailer.js";
+import { magicLinkEmail } from "../../email/templates.js";
+import type { Mailer, MailTransport } from "../../email/types.js";
+import { previewMagicLink, sendMagicLink, verifyMagicLink } from "../../flows/magic-link.js";
+import { checkOrigin } from "../../http/origin.js";
+import type { EmailConfig } from "../../providers/types.js";
+import { renderConfirmPage } from "./pages/index.js";
+import { csrf, field, pageBase, pageURL, redirectToError, safeRedirect, sendPage } from "./support.js";
+
+type Ctx = EndpointContext<unknown, unknown>;
+
+const mailers = new WeakMap<EmailConfig, Mailer>();
+
+/** The mailer of an Email provider with its own `server`, else the instance's. */
+function mailerFor(ctx: Ctx, provider: EmailConfig): Mailer {
+  if (provider.server === undefined) return ctx.auth.mailer;
+  let mailer = mailers.get(provider);
+  if (!mailer) {
+    mailer = createMailer({
+      from: provider.from ?? ctx.auth.options.email?.from ?? `${ctx.auth.appName} <no-reply@localhost>`,
+      transport: provider.server as MailTransport,
+      logger: ctx.auth.logger,
+      production: ctx.auth.production,
+    });
+    mailers.set(provider, mailer);
+  }
+  return mailer;
+}
+
+/** `POST /signin/<email provider>`: sends the link, then shows "check your email". */
+export async function emailSignIn(
+  ctx: Ctx,
+  providerId: string,
+  email: string | undefined,
+  callbackUrl: string,
+): Promise<Redirect> {
+  const provider = ctx.auth.emailProviders.get(providerId) as EmailConfig;
+  const address = (email ?? "").trim();
+  if (!z.email().max(320).safeParse(address).success) return redirectToError(ctx, "EmailSignin");
+  const expiresIn = provider.maxAge ?? 24 * 60 * 60;
+  try {
+    await sendMagicLink(
+      ctx,
+      { email: address, callbackURL: callbackUrl, verifyURL: `${ctx.apiURL}/callback/${providerId}` },
+      {
+        expiresIn,
+        sendMagicLink: async ({ email: to, url, token }, request) => {
+          if (provider.sendVerificationRequest) {
+            await provider.sendVerificationRequest({
+              identifier: to,
+              url,
+              token,
+              expires: new Date(Date.now() + expiresIn * 1000),
+              provider: { id: provider.id, from: provider.from },
+              request,
+            });
+            return;
+          }
+          await mailerFor(ctx, provider).send({
+            to,
+            ...(provider.from ? { from: provider.from } : {}),
+            ...magicLinkEmail({ url, user: { email: to }, appName: ctx.auth.appName, expiresIn }),
+          });
+        },
+      },
+    );
+  } catch (error) {
+    ctx.auth.logger.warn("gatehouse: could not send the sign-in email", error);
+    return redirectToError(ctx, "EmailSignin");
+  }
+  const target = new URL(pageURL(ctx, "verifyRequest"));
+  target.searchParams.set("provider", providerId);
+  target.searchParams.set("type", "email");
+  return ctx.redirect(target.href);
+}
+
+/**
+ * `/callback/<email provider>`: a GET (what a mail scanner does too) only shows a confirmation
+ * page; its button POSTs the token back with the CSRF token, and that signs the user in.
+ */
+export async function emailCallback(ctx: Ctx, providerId: string): Promise<unknown> {
+  const q = (ctx.query as Record<string, string> | undefined) ?? {};
+  if (ctx.request?.method !== "POST") {
+    const token = q.token ?? "";
+    const preview = await previewMagicLink(ctx, token);
+    if (!preview.ok) return redirectToError(ctx, "Verification");
+    const { token: csrfToken } = csrf(ctx);
+    const callbackUrl = await safeRedirect(ctx, q.callbackURL ?? q.callbackUrl);
+    return sendPage(ctx, (nonce) =>
+      renderConfirmPage({
+        ...pageBase(ctx),
+        nonce,
+        action: `${ctx.apiURL}/callback/${providerId}`,
+        hidden: { token, csrfToken, callbackUrl },
+        email: preview.email,
+      }),
+    );
+  }
+  if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
+    return redirectToError(ctx, "MissingCSRF");
+  if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
+  const result = await verifyMagicLink(ctx, field(ctx.body, "token") ?? "", { disableSignUp: false });
+  if (!result.ok) return redirectToError(ctx, "Verification");
+  await ctx.auth.options.events?.signIn?.({
+    user: result.user,
+    account: {
+      provider: providerId,
+      providerAccountId: result.user.email,
+      type: "email",
+      userId: result.user.id,
+    },
+    isNewUser: result.isNewUser,
+  });
+  return ctx.redirect(await safeRedirect(ctx, field(ctx.body, "callbackUrl")));
+}
