@@ -22,6 +22,7 @@ import { createHandler } from "./core/handler.js";
 import type { AuthHooks, DatabaseHooks } from "./core/hooks.js";
 import type { PluginEndpoints } from "./core/plugin.js";
 import type { AuthOptions, Logger, SessionWithUser } from "./core/options.js";
+import type { UserRecord } from "./core/types.js";
 import { Router } from "./core/router.js";
 import { resolveSecrets } from "./core/secret.js";
 import { Store } from "./core/store.js";
@@ -161,6 +162,47 @@ export function createAuth<const Options extends AuthOptions>(
     options.databaseHooks ?? {},
     ...plugins.map((p) => p.databaseHooks ?? {}),
   ];
+  // Auth.js's createUser and linkAccount events, told after the row is written. An event
+  // cannot change the outcome: its errors are logged, not thrown.
+  const events = options.events;
+  const tell = async (name: string, fn: () => unknown): Promise<void> => {
+    try {
+      await fn();
+    } catch (error) {
+      (options.logger ?? console).error(`gatehouse: events.${name} threw`, error);
+    }
+  };
+  if (events?.createUser || events?.linkAccount) {
+    databaseHooks.push({
+      user: events.createUser
+        ? {
+            create: {
+              after: (user) => tell("createUser", () => events.createUser?.({ user: user as UserRecord })),
+            },
+          }
+        : undefined,
+      account: events.linkAccount
+        ? {
+            create: {
+              after: async (row) => {
+                if (row.providerId === "credential") return;
+                await tell("linkAccount", () =>
+                  events.linkAccount?.({
+                    user: undefined,
+                    account: {
+                      provider: String(row.providerId),
+                      providerAccountId: String(row.accountId),
+                      type: "oauth",
+                      userId: String(row.userId),
+                    },
+                  }),
+                );
+              },
+            },
+          }
+        : undefined,
+    });
+  }
   const store = new Store(adapter, schema, databaseHooks);
 
   const s = options.session ?? {};
