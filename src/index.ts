@@ -35,3 +35,13 @@ export type {
 } from "./providers/types.js";
 export type { SocialProviderOptions } from "./providers/resolve.js";
 export { toAccount } from "./flows/accounts.js";
+export type { AuthJsCallbacks, AuthJsEvents, AuthJsPages, AuthJsSession } from "./core/options.js";
+/** Auth.js's names for the session and user types (`import type { Session, User } from "gatehouse"`). */
+export type { AuthJsSession as Session } from "./core/options.js";
+export type { UserRecord as User } from "./core/types.js";
+export type {
+  AuthorizedUser,
+  CredentialsConfig,
+  EmailConfig,
+  VerificationRequestParams,
+} from "./providers/types.js";
