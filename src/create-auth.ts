@@ -225,6 +225,7 @@ export function createAuth<const Options extends AuthOptions>(
     new Keyring(secrets, "session-data"),
     sessionConfig,
     secrets,
+    options.callbacks?.jwt,
   );
 
   const ep = options.emailAndPassword;

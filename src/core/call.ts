@@ -131,7 +131,10 @@ export async function runEndpoint(
     responseHeaders,
     async getSession(opts) {
       const s = await loadSession(opts?.disableCookieCache ?? false);
-      return s ? { session: s.session, user: s.user } : null;
+      if (!s) return null;
+      return s.token
+        ? { session: s.session, user: s.user, token: s.token }
+        : { session: s.session, user: s.user };
     },
     async requireSession(opts): Promise<SessionWithUser> {
       // Actions on the account always read the database, never the cookie cache.

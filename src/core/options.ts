@@ -105,6 +105,15 @@ export interface AuthJsCallbacks {
   }) => boolean | string | Promise<boolean | string>;
   /** Decides where a redirect may go; default: same-origin (or trusted) URLs, else `baseUrl`. */
   redirect?: (params: { url: string; baseUrl: string }) => string | Promise<string>;
+  /**
+   * JWT sessions: shapes the claims. Called with `trigger: "signIn"` and the user when a session
+   * is issued (add your own claims then), and with the claims on every read; null ends the session.
+   */
+  jwt?: (params: {
+    token: Record<string, unknown>;
+    user?: UserRecord | undefined;
+    trigger?: "signIn" | undefined;
+  }) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
   /** Shapes the session the browser routes and `getSession(req, config)` return. */
   session?: (params: {
     session: AuthJsSession;
@@ -197,7 +206,7 @@ export interface AuthOptions {
     brandColor?: string;
     buttonText?: string;
   };
-  /** Browser routes: Auth.js's callbacks (`signIn`, `redirect`, `session`). */
+  /** Browser routes: Auth.js's callbacks (`signIn`, `redirect`, `jwt`, `session`). */
   callbacks?: AuthJsCallbacks;
   /** Auth.js's events (`signIn`, `signOut`, `createUser`, `linkAccount`, `session`). */
   events?: AuthJsEvents;
@@ -232,4 +241,6 @@ export type { EmailMessage };
 export interface SessionWithUser {
   session: SessionRecord;
   user: UserRecord;
+  /** JWT strategy only: the session's claims (after `callbacks.jwt`). */
+  token?: Record<string, unknown> | undefined;
 }

@@ -111,10 +111,10 @@ async function readSession(
   if (!resolved) return null;
   if (res && !res.headersSent && resolved.setCookies.length > 0)
     res.append("Set-Cookie", resolved.setCookies);
-  return {
-    session: resolved.session,
-    user: publicRow(ctx.schema, "user", resolved.user) as SessionWithUser["user"],
-  };
+  const user = publicRow(ctx.schema, "user", resolved.user) as SessionWithUser["user"];
+  return resolved.token
+    ? { session: resolved.session, user, token: resolved.token }
+    : { session: resolved.session, user };
 }
 
 function isAuthLike(value: unknown): value is AuthLike {
@@ -157,7 +157,7 @@ export async function getSession(
     expires: data.session.expiresAt.toISOString(),
   };
   const callback = auth.$context.options.callbacks?.session;
-  return callback ? callback({ session: base, user: data.user }) : base;
+  return callback ? callback({ session: base, user: data.user, token: data.token }) : base;
 }
 
 /**

@@ -24,6 +24,17 @@ export interface Signer {
   unsign(signed: string): string | null;
 }
 
+/**
+ * Shapes the JWT strategy's claims (Auth.js's `jwt` callback): called with `trigger: "signIn"`
+ * and the user when a session is issued, and with the decoded claims on every read. Returning
+ * null ends the session.
+ */
+export type JwtCallback = (params: {
+  token: Record<string, unknown>;
+  user?: UserRecord | undefined;
+  trigger?: "signIn" | undefined;
+}) => Promise<Record<string, unknown> | null> | Record<string, unknown> | null;
+
 /** Resolved session settings (seconds). */
 export interface SessionConfig {
   /**
@@ -69,6 +80,8 @@ export class SessionManager {
     readonly config: SessionConfig,
     /** Secrets (newest first) for the JWT strategy's encryption. */
     private readonly secrets: readonly string[] = [],
+    /** The JWT strategy's claim hook (Auth.js's `callbacks.jwt`). */
+    private readonly jwtCallback?: JwtCallback,
   ) {}
 
   /**
@@ -214,21 +227,31 @@ export class SessionManager {
     data: SessionWithUser,
     rememberMe: boolean,
     existing: Record<string, string | undefined>,
-    authTime?: number,
+    renewal?: { authTime: number; claims: Record<string, unknown> },
   ): Promise<string[]> {
     const { user, session } = data;
     const name = mode.names.sessionJWT;
-    const jwt = await encodeSessionJWT({
+    let token: Record<string, unknown> | null;
+    if (renewal) {
+      // A renewal keeps every claim (the app's own included) and only moves the expiry.
+      const { iat: _iat, exp: _exp, jti: _jti, ...claims } = renewal.claims;
+      token = claims;
+    } else {
       // Auth.js's claims (sub, name, email, picture), plus when the user signed in (freshness).
-      token: {
+      token = {
         sub: user.id,
         name: user.name ?? null,
         email: user.email ?? null,
         picture: user.image ?? null,
         email_verified: user.emailVerified === true,
-        auth_time: authTime ?? Math.floor(session.createdAt.getTime() / 1000),
+        auth_time: Math.floor(session.createdAt.getTime() / 1000),
         ...(rememberMe ? {} : { remember: false }),
-      },
+      };
+      if (this.jwtCallback) token = await this.jwtCallback({ token, user, trigger: "signIn" });
+      if (!token) return this.clearCookies(mode, existing);
+    }
+    const jwt = await encodeSessionJWT({
+      token,
       secret: this.secrets,
       salt: name,
       maxAge: Math.max(1, Math.round(this.config.expiresIn)),
@@ -247,17 +270,23 @@ export class SessionManager {
     options: { disableRefresh?: boolean },
   ): Promise<ResolvedSession | null> {
     const name = mode.names.sessionJWT;
-    const claims: SessionJWT | null = await decodeSessionJWT({
+    const decoded: SessionJWT | null = await decodeSessionJWT({
       token: readChunkedCookie(cookies, name),
       secret: this.secrets,
       salt: name,
     });
-    if (!claims || typeof claims.sub !== "string" || typeof claims.exp !== "number") return null;
-    const issued = new Date((claims.iat ?? Math.floor(Date.now() / 1000)) * 1000);
-    const authTime =
-      typeof claims.auth_time === "number" ? claims.auth_time : Math.floor(issued.getTime() / 1000);
+    if (!decoded || typeof decoded.sub !== "string" || typeof decoded.exp !== "number") return null;
+    let claims: Record<string, unknown> = decoded;
+    if (this.jwtCallback) {
+      const shaped = await this.jwtCallback({ token: { ...decoded } });
+      if (!shaped) return null;
+      claims = { ...shaped, sub: decoded.sub, exp: decoded.exp, iat: decoded.iat, jti: decoded.jti };
+    }
+    const iat = typeof claims.iat === "number" ? claims.iat : Math.floor(Date.now() / 1000);
+    const issued = new Date(iat * 1000);
+    const authTime = typeof claims.auth_time === "number" ? claims.auth_time : iat;
     const user = {
-      id: claims.sub,
+      id: decoded.sub,
       name: typeof claims.name === "string" ? claims.name : "",
       email: typeof claims.email === "string" ? claims.email : "",
       emailVerified: claims.email_verified === true,
@@ -267,9 +296,9 @@ export class SessionManager {
     } as UserRecord;
     const session: SessionRecord = {
       id: typeof claims.jti === "string" ? claims.jti : "",
-      userId: claims.sub,
+      userId: decoded.sub,
       token: "",
-      expiresAt: new Date(claims.exp * 1000),
+      expiresAt: new Date(decoded.exp * 1000),
       ipAddress: null,
       userAgent: null,
       createdAt: new Date(authTime * 1000),
@@ -278,10 +307,12 @@ export class SessionManager {
     const setCookies: string[] = [];
     if (!options.disableRefresh && issued.getTime() + this.config.updateAge * 1000 <= Date.now()) {
       const rememberMe = claims.remember !== false;
-      setCookies.push(...(await this.jwtCookies(mode, { session, user }, rememberMe, cookies, authTime)));
+      setCookies.push(
+        ...(await this.jwtCookies(mode, { session, user }, rememberMe, cookies, { authTime, claims })),
+      );
       session.expiresAt = new Date(Date.now() + this.config.expiresIn * 1000);
     }
-    return { session, user, setCookies };
+    return { session, user, setCookies, token: claims };
   }
 
   private cacheCookie(mode: CookieMode, token: string, data: SessionWithUser): string {

@@ -70,3 +70,41 @@ describe("session.strategy: jwt", () => {
     });
   });
 });
+
+describe("callbacks.jwt (JWT sessions)", () => {
+  it("adds claims at sign-in that reach callbacks.session, keeps them on reads, and null ends the session", async () => {
+    const { startServer } = await import("../helpers/http.js");
+    const { ExpressAuth } = await import("../../src/express/index.js");
+    const express = (await import("express")).default;
+    let revoked = false;
+    const { auth } = makeAuth({
+      session: { strategy: "jwt" },
+      callbacks: {
+        jwt: ({ token, user, trigger }) => {
+          if (revoked) return null;
+          return trigger === "signIn"
+            ? { ...token, role: user?.email.startsWith("admin") ? "admin" : "member" }
+            : token;
+        },
+        session: ({ session, token }) => ({ ...session, role: token?.role }),
+      },
+    });
+    const app = express();
+    app.use("/auth", ExpressAuth(auth));
+    const srv = await startServer(app);
+    try {
+      const client = new Client(auth);
+      await client.signUp(`admin-${uniqueEmail("jwtcb")}`);
+      const cookie = `${JWT_COOKIE}=${client.jar.get(JWT_COOKIE)}`;
+      const read = async () => (await fetch(`${srv.url}/auth/session`, { headers: { cookie } })).json();
+      expect(await read()).toMatchObject({
+        role: "admin",
+        user: { email: expect.stringMatching(/^admin-/) },
+      });
+      revoked = true;
+      expect(await read()).toBeNull();
+    } finally {
+      await srv.close();
+    }
+  });
+});

@@ -100,7 +100,7 @@ export async function toAuthJsSession(ctx: Ctx, data: SessionWithUser): Promise<
     expires: session.expiresAt.toISOString(),
   };
   const shaped = ctx.auth.options.callbacks?.session
-    ? await ctx.auth.options.callbacks.session({ session: base, user: user as UserRecord })
+    ? await ctx.auth.options.callbacks.session({ session: base, user: user as UserRecord, token: data.token })
     : base;
   await ctx.auth.options.events?.session?.({ session: shaped });
   return shaped;
