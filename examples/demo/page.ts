@@ -18,6 +18,7 @@ export const PAGE = `<!doctype html>
 <body>
 <h1>Gatehouse demo</h1>
 <p>Sign up, sign in, look at your session, list and revoke sessions, sign out. Data lives in <code>data/demo.db</code>.</p>
+<p>The same accounts and sessions work on the <a href="/ssr" id="ssr-link">server-rendered page</a>, which signs in through the built-in pages at <code>/auth</code>.</p>
 <form id="sign-up"><h2>Sign up</h2>
   <label>Name <input name="name" required autocomplete="name"></label>
   <label>Email <input name="email" type="email" required autocomplete="email"></label>

@@ -1,6 +1,7 @@
 /**
  * The README's main command, `npx tsx examples/demo/server.ts`, run as a child process on a
- * free port and used over real HTTP like its page does. The demo keeps its SQLite file in
+ * free port and used over real HTTP like its page does: the JSON API page, and the
+ * server-rendered page with the built-in sign-in pages, sharing one auth instance. The demo keeps its SQLite file in
  * data/demo.db under the repo root (git-ignored); every run signs up fresh users.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -89,19 +90,25 @@ function stopDemo(): Promise<void> {
 class Browser {
   readonly jar = new CookieJar();
 
-  async fetch(path: string, init: { method?: string; json?: unknown } = {}): Promise<Response> {
+  async fetch(
+    path: string,
+    init: { method?: string; json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers = new Headers();
-    const method = init.method ?? (init.json === undefined ? "GET" : "POST");
+    const hasBody = init.json !== undefined || init.form !== undefined;
+    const method = init.method ?? (hasBody ? "POST" : "GET");
     if (method !== "GET") headers.set("origin", base);
     if (init.json !== undefined) headers.set("content-type", "application/json");
+    if (init.form !== undefined) headers.set("content-type", "application/x-www-form-urlencoded");
     const cookie = this.jar.header();
     if (cookie) headers.set("cookie", cookie);
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-      redirect: "manual",
-    });
+    const body =
+      init.json !== undefined
+        ? JSON.stringify(init.json)
+        : init.form !== undefined
+          ? new URLSearchParams(init.form).toString()
+          : undefined;
+    const response = await fetch(`${base}${path}`, { method, headers, body, redirect: "manual" });
     this.jar.store(response.headers.getSetCookie());
     return response;
   }
@@ -216,6 +223,112 @@ describe("examples/demo", () => {
     expect(me.user.emailVerified).toBe(true);
     const accounts = await (await browser.fetch("/api/auth/list-accounts")).json();
     expect(accounts).toEqual([expect.objectContaining({ providerId: "local", accountId: login })]);
+  });
+
+  describe("the server-rendered part (EJS, ExpressAuth(auth) at /auth)", () => {
+    /** The CSRF token of a built-in page's forms (and its cookie, into the jar). */
+    async function pageWithToken(
+      browser: Browser,
+      path: string,
+    ): Promise<{ html: string; csrfToken: string }> {
+      const page = await browser.fetch(path);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const csrfToken = /name="csrfToken" value="([^"]+)"/.exec(html)?.[1];
+      expect(csrfToken).toBeTruthy();
+      return { html, csrfToken: String(csrfToken) };
+    }
+
+    it("the JSON page links to /ssr; /ssr renders signed out, with links to sign in and back", async () => {
+      expect(await (await fetch(`${base}/`)).text()).toContain('<a href="/ssr" id="ssr-link">');
+      const res = await new Browser().fetch("/ssr");
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/text\/html/);
+      const html = await res.text();
+      expect(html).toContain('<section id="signed-out">');
+      expect(html).toContain('<a href="/auth/signin?callbackUrl=/ssr">');
+      expect(html).not.toContain('id="signed-in"');
+    });
+
+    it("a session made by the JSON API shows on /ssr and at /auth/session: one cookie for both dialects", async () => {
+      const browser = new Browser();
+      const email = uniqueEmail("demo-ssr");
+      const signUp = await browser.fetch("/api/auth/sign-up/email", {
+        json: { name: "Server <Rendered>", email, password: PASSWORD },
+      });
+      expect(signUp.status).toBe(200);
+      expect(browser.jar.names()).toEqual(["gatehouse.session_token"]);
+
+      const html = await (await browser.fetch("/ssr")).text();
+      expect(html).toContain('<dd id="user-name">Server &lt;Rendered&gt;</dd>');
+      expect(html).toContain(`<dd id="user-email">${email}</dd>`);
+      expect(html).toContain('<a href="/auth/signout?callbackUrl=/ssr">');
+      const session = await (await browser.fetch("/auth/session")).json();
+      expect(session.user).toMatchObject({ name: "Server <Rendered>", email });
+      // No authjs.* cookies: ExpressAuth(auth) keeps the instance's "gatehouse" prefix.
+      expect(browser.jar.names().filter((n) => n.startsWith("authjs"))).toEqual([]);
+    });
+
+    it("GET /auth/signin lists the local OpenID Provider and has the sign-up form", async () => {
+      const { html } = await pageWithToken(new Browser(), "/auth/signin?callbackUrl=/ssr");
+      expect(html).toContain(`action="${base}/auth/signin/local"`);
+      expect(html).toContain("Sign in with Local OpenID Provider");
+      expect(html).toContain(`action="${base}/auth/signin/github"`);
+      expect(html).toContain(`action="${base}/auth/signup"`);
+      expect(html).toContain('name="password" type="password" autocomplete="new-password"');
+      expect(html).toContain('name="callbackUrl" value="/ssr"');
+    });
+
+    it("signs up with the built-in form, then signs out through /auth/signout; the JSON API agrees", async () => {
+      const browser = new Browser();
+      const email = uniqueEmail("demo-form");
+      const { csrfToken } = await pageWithToken(browser, "/auth/signin?callbackUrl=/ssr");
+      expect(browser.jar.names()).toContain("gatehouse.csrf-token");
+      const signUp = await browser.fetch("/auth/signup", {
+        form: { csrfToken, callbackUrl: "/ssr", name: "Form User", email, password: PASSWORD },
+      });
+      expect(signUp.status).toBe(302);
+      expect(signUp.headers.get("location")).toBe(`${base}/ssr`);
+      expect(await (await browser.fetch("/ssr")).text()).toContain('<dd id="user-name">Form User</dd>');
+      expect((await (await browser.fetch("/api/me")).json()).user.email).toBe(email);
+
+      const out = await pageWithToken(browser, "/auth/signout?callbackUrl=/ssr");
+      const signOut = await browser.fetch("/auth/signout", {
+        form: { csrfToken: out.csrfToken, callbackUrl: "/ssr" },
+      });
+      expect(signOut.status).toBe(302);
+      expect(signOut.headers.get("location")).toBe(`${base}/ssr`);
+      expect(await (await browser.fetch("/ssr")).text()).toContain('<section id="signed-out">');
+      expect(await (await browser.fetch("/api/me")).json()).toBeNull();
+    });
+
+    it("signs in through /auth/signin/local and the local OP; /ssr shows the OP's user", async () => {
+      const browser = new Browser();
+      const { csrfToken } = await pageWithToken(browser, "/auth/signin?callbackUrl=/ssr");
+      const start = await browser.fetch("/auth/signin/local", { form: { csrfToken, callbackUrl: "/ssr" } });
+      expect(start.status).toBe(302);
+      const authorize = new URL(String(start.headers.get("location")));
+      expect(authorize.searchParams.get("redirect_uri")).toBe(`${base}/auth/callback/local`);
+      expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+
+      const login = `ssr-${process.pid}-${Date.now().toString(36)}`;
+      const handBack = await authorizeAtOP(authorize.href, { login });
+      expect(handBack.method).toBe("GET");
+      const back = new URL(handBack.url);
+      expect(back.origin + back.pathname).toBe(`${base}/auth/callback/local`);
+      const callback = await browser.fetch(back.pathname + back.search);
+      expect(callback.status).toBe(302);
+      expect(callback.headers.get("location")).toBe(`${base}/ssr`);
+      expect(browser.jar.names()).toContain("gatehouse.session_token");
+
+      const html = await (await browser.fetch("/ssr")).text();
+      expect(html).toContain(`<dd id="user-name">${login}</dd>`);
+      expect(html).toContain(`<dd id="user-email">${login}@example.test</dd>`);
+      const me = await (await browser.fetch("/api/me")).json();
+      expect(me.user.email).toBe(`${login}@example.test`);
+      const accounts = await (await browser.fetch("/api/auth/list-accounts")).json();
+      expect(accounts).toEqual([expect.objectContaining({ providerId: "local", accountId: login })]);
+    });
   });
 
   it("a cross-site write is refused (Origin check)", async () => {
