@@ -5,10 +5,22 @@ import { createMailer } from "../../email/mailer.js";
 import { magicLinkEmail } from "../../email/templates.js";
 import type { Mailer, MailTransport } from "../../email/types.js";
 import { previewMagicLink, sendMagicLink, verifyMagicLink } from "../../flows/magic-link.js";
+import { normalizeEmail } from "../../flows/password.js";
 import { checkOrigin } from "../../http/origin.js";
+import type { UserRecord } from "../../core/types.js";
 import type { EmailConfig } from "../../providers/types.js";
 import { renderConfirmPage } from "./pages/index.js";
-import { csrf, field, pageBase, pageURL, redirectToError, safeRedirect, sendPage } from "./support.js";
+import {
+  allowSignIn,
+  csrf,
+  field,
+  pageBase,
+  pageURL,
+  redirectToError,
+  safeRedirect,
+  sendPage,
+  tellEvent,
+} from "./support.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
@@ -30,6 +42,36 @@ function mailerFor(ctx: Ctx, provider: EmailConfig): Mailer {
   return mailer;
 }
 
+/**
+ * Asks `callbacks.signIn` about an email sign-in, as Auth.js does both before the link is sent
+ * and when it is used: the user with that email, or (not yet signed up) one standing in for it.
+ * Returns where to send the browser instead, or undefined to go on.
+ */
+async function refusal(ctx: Ctx, providerId: string, address: string): Promise<Redirect | undefined> {
+  if (!ctx.auth.options.callbacks?.signIn) return undefined;
+  const email = normalizeEmail(address);
+  const stored = (await ctx.auth.store.findOne("user", [
+    { field: "email", value: email },
+  ])) as UserRecord | null;
+  const now = new Date();
+  const user = stored ?? {
+    id: email,
+    name: "",
+    email,
+    emailVerified: false,
+    image: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const verdict = await allowSignIn(ctx, {
+    user,
+    account: { provider: providerId, providerAccountId: email, type: "email", userId: user.id },
+  });
+  if (verdict === false) return redirectToError(ctx, "AccessDenied");
+  if (typeof verdict === "string") return ctx.redirect(await safeRedirect(ctx, verdict));
+  return undefined;
+}
+
 /** `POST /signin/<email provider>`: sends the link, then shows "check your email". */
 export async function emailSignIn(
   ctx: Ctx,
@@ -40,6 +82,8 @@ export async function emailSignIn(
   const provider = ctx.auth.emailProviders.get(providerId) as EmailConfig;
   const address = (email ?? "").trim();
   if (!z.email().max(320).safeParse(address).success) return redirectToError(ctx, "EmailSignin");
+  const refused = await refusal(ctx, providerId, address);
+  if (refused) return refused;
   const expiresIn = provider.maxAge ?? 24 * 60 * 60;
   try {
     await sendMagicLink(
@@ -102,9 +146,16 @@ export async function emailCallback(ctx: Ctx, providerId: string): Promise<unkno
   if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
     return redirectToError(ctx, "MissingCSRF");
   if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
-  const result = await verifyMagicLink(ctx, field(ctx.body, "token") ?? "", { disableSignUp: false });
+  const token = field(ctx.body, "token") ?? "";
+  if (ctx.auth.options.callbacks?.signIn) {
+    const preview = await previewMagicLink(ctx, token);
+    if (!preview.ok) return redirectToError(ctx, "Verification");
+    const refused = await refusal(ctx, providerId, preview.email);
+    if (refused) return refused;
+  }
+  const result = await verifyMagicLink(ctx, token, { disableSignUp: false });
   if (!result.ok) return redirectToError(ctx, "Verification");
-  await ctx.auth.options.events?.signIn?.({
+  await tellEvent(ctx, "signIn", {
     user: result.user,
     account: {
       provider: providerId,

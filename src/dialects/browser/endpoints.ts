@@ -18,6 +18,7 @@ import {
   type SignInProvider,
 } from "./pages/index.js";
 import {
+  allowSignIn,
   authjsErrorType,
   csrf,
   errorRedirectURL,
@@ -27,6 +28,7 @@ import {
   redirectToError,
   safeRedirect,
   sendPage,
+  tellEvent,
   toAuthJsSession,
 } from "./support.js";
 import { emailCallback, emailSignIn } from "./email.js";
@@ -85,15 +87,6 @@ function signInProviders(ctx: Ctx): SignInProvider[] {
   return list;
 }
 
-/** Runs `callbacks.signIn`; false refuses, a string is where to go instead. */
-async function allowSignIn(
-  ctx: Ctx,
-  args: Parameters<NonNullable<NonNullable<Ctx["auth"]["options"]["callbacks"]>["signIn"]>>[0],
-) {
-  const check = ctx.auth.options.callbacks?.signIn;
-  return check ? check(args) : true;
-}
-
 /** Form values other than the CSRF token and the callback URL (a credentials form's fields). */
 function formFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -126,7 +119,7 @@ async function credentialsCallback(ctx: Ctx, providerId: string): Promise<unknow
     if (verdict === false) return redirectToError(ctx, "AccessDenied");
     if (typeof verdict === "string") return ctx.redirect(await safeRedirect(ctx, verdict));
     await issueSession(ctx, ctx.auth.store, user);
-    await ctx.auth.options.events?.signIn?.({ user, account, isNewUser });
+    await tellEvent(ctx, "signIn", { user, account, isNewUser });
     return ctx.redirect(callbackUrl);
   } catch (error) {
     if (error instanceof CredentialsRefused)
@@ -176,7 +169,7 @@ async function oauthCallback(ctx: Ctx, providerId: string): Promise<unknown> {
         { field: "userId", value: user.id },
       ])) as AccountRecord | null;
       const account = row ? await toAccount(ctx.auth, row) : null;
-      await ctx.auth.options.events?.signIn?.({ user, account, isNewUser });
+      await tellEvent(ctx, "signIn", { user, account, isNewUser });
     },
   });
 }
@@ -312,7 +305,7 @@ export const browserEndpoints = {
       if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
       const current = await ctx.getSession({ disableCookieCache: true });
       await signOut(ctx);
-      await ctx.auth.options.events?.signOut?.({ session: current?.session ?? null });
+      await tellEvent(ctx, "signOut", { session: current?.session ?? null });
       return ctx.redirect(await safeRedirect(ctx, field(ctx.body, "callbackUrl")));
     },
   }),

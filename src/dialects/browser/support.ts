@@ -1,6 +1,6 @@
 import { trustedFor } from "../../core/call.js";
 import type { EndpointContext, Redirect } from "../../core/endpoint.js";
-import type { AuthJsSession, SessionWithUser } from "../../core/options.js";
+import type { AuthJsCallbacks, AuthJsEvents, AuthJsSession, SessionWithUser } from "../../core/options.js";
 import type { UserRecord } from "../../core/types.js";
 import { csrfCookieName, csrfState, type CsrfState } from "../../http/csrf.js";
 import { isSafeRedirect } from "../../http/redirect.js";
@@ -92,6 +92,35 @@ export async function safeRedirect(ctx: Ctx, url: unknown): Promise<string> {
   return baseUrl;
 }
 
+/** Runs `callbacks.signIn`; false refuses, a string is where to go instead. */
+export async function allowSignIn(
+  ctx: Ctx,
+  args: Parameters<NonNullable<AuthJsCallbacks["signIn"]>>[0],
+): Promise<boolean | string> {
+  const check = ctx.auth.options.callbacks?.signIn;
+  return check ? check(args) : true;
+}
+
+/**
+ * Tells one of Auth.js's events. An event is told after the fact and cannot change the outcome:
+ * a listener that throws is logged, never turned into a failed sign-in or sign-out.
+ */
+export async function tellEvent<Name extends keyof AuthJsEvents>(
+  ctx: Ctx,
+  name: Name,
+  message: Parameters<NonNullable<AuthJsEvents[Name]>>[0],
+): Promise<void> {
+  const listener = ctx.auth.options.events?.[name] as
+    | ((message: Parameters<NonNullable<AuthJsEvents[Name]>>[0]) => unknown)
+    | undefined;
+  if (!listener) return;
+  try {
+    await listener(message);
+  } catch (error) {
+    ctx.auth.logger.error(`gatehouse: events.${name} threw`, error);
+  }
+}
+
 /** The session in Auth.js's shape, passed through `callbacks.session`. */
 export async function toAuthJsSession(ctx: Ctx, data: SessionWithUser): Promise<AuthJsSession> {
   const { user, session } = data;
@@ -102,7 +131,7 @@ export async function toAuthJsSession(ctx: Ctx, data: SessionWithUser): Promise<
   const shaped = ctx.auth.options.callbacks?.session
     ? await ctx.auth.options.callbacks.session({ session: base, user: user as UserRecord, token: data.token })
     : base;
-  await ctx.auth.options.events?.session?.({ session: shaped });
+  await tellEvent(ctx, "session", { session: shaped });
   return shaped;
 }
 
