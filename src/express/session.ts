@@ -15,8 +15,11 @@ declare global {
       auth?: SessionWithUser | null;
     }
     interface Locals {
-      /** The session for templates, set by `authSession(auth)`; null when signed out. */
-      session?: SessionWithUser | null;
+      /**
+       * The session for templates: `{ session, user }` from `authSession(auth)`, or Auth.js's
+       * `{ user, expires }` when an app sets it from `getSession(req, config)`; null when signed out.
+       */
+      session?: SessionWithUser | AuthJsSession | null;
     }
   }
 }
