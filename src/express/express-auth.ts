@@ -21,7 +21,9 @@ function isAuth(value: unknown): value is Auth {
 export function authFor(configOrAuth: ExpressAuthConfig | Auth): Auth {
   if (isAuth(configOrAuth)) return configOrAuth;
   if (!configOrAuth || typeof configOrAuth !== "object")
-    throw new TypeError("ExpressAuth: pass a config object ({ providers: [...] }) or an auth instance");
+    throw new TypeError(
+      "gatehouse/express: ExpressAuth(...) and getSession(req, ...) need the auth config object ({ providers: [...] }) or an auth instance from createAuth",
+    );
   let auth = instances.get(configOrAuth);
   if (!auth) {
     const config = configOrAuth;
