@@ -199,9 +199,11 @@ describe.skipIf(browser === undefined)("the built-in pages in Chromium", () => {
   async function signInWithEmailLink(tab: Tab, email: string): Promise<void> {
     const { page } = tab;
     await page.goto(`${base}/auth/signin?callbackUrl=${encodeURIComponent("/")}`);
-    const form = page.locator("form", { has: page.getByRole("button", { name: "Sign in with Email" }) });
+    const form = page.locator("form", {
+      has: page.getByRole("button", { name: "Sign in with Email", exact: true }),
+    });
     await form.getByLabel("Email").fill(email);
-    await form.getByRole("button", { name: "Sign in with Email" }).click();
+    await form.getByRole("button", { name: "Sign in with Email", exact: true }).click();
     await arrive(tab, (url) => url.pathname === "/auth/verify-request");
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Check your email");
 
@@ -215,7 +217,7 @@ describe.skipIf(browser === undefined)("the built-in pages in Chromium", () => {
     await arrive(tab, `${base}/`);
   }
 
-  it("signs up on the sign-in page, signs out on the sign-out page, signs back in by email link", async () => {
+  it("signs up on the sign-in page, signs out, signs back in with the password form, then by email link", async () => {
     const tab = await open();
     const email = uniqueEmail("browser-signup");
     await signUp(tab, email);
@@ -225,8 +227,19 @@ describe.skipIf(browser === undefined)("the built-in pages in Chromium", () => {
     await expect(tab.page.locator("#who").textContent()).resolves.toBe("Signed out");
     expect(await who(tab)).toBe("Signed out");
 
-    // Without a Credentials provider the page has no email + password sign-in form; what it
-    // offers a returning user is the email link, which must find the same account.
+    // The built-in email + password form.
+    await tab.page.goto(`${base}/auth/signin?callbackUrl=${encodeURIComponent("/")}`);
+    const passwordForm = tab.page.locator("form", {
+      has: tab.page.getByRole("button", { name: "Sign in with Email and password" }),
+    });
+    await passwordForm.getByLabel("Email").fill(email);
+    await passwordForm.getByLabel("Password").fill(PASSWORD);
+    await passwordForm.getByRole("button", { name: "Sign in with Email and password" }).click();
+    await arrive(tab, `${base}/`);
+    await expect(tab.page.locator("#who").textContent()).resolves.toBe(`Signed in as ${email}`);
+    await signOut(tab);
+
+    // The email link finds the same account.
     await signInWithEmailLink(tab, email);
     await expect(tab.page.locator("#who").textContent()).resolves.toBe(`Signed in as ${email}`);
     expect(tab.csp).toEqual([]);

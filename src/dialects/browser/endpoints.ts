@@ -6,10 +6,10 @@ import { trustedFor } from "../../core/call.js";
 import { authorizeCredentials, CredentialsRefused } from "../../flows/credentials.js";
 import { issueSession } from "../../flows/issue-session.js";
 import { handleOAuthCallback, startOAuth } from "../../flows/oauth.js";
-import { signUpWithPassword } from "../../flows/password.js";
+import { normalizeEmail, signUpWithPassword, verifyCredentials } from "../../flows/password.js";
 import { signOut } from "../../flows/user.js";
 import { toAccount } from "../../flows/accounts.js";
-import type { AccountRecord } from "../../core/types.js";
+import type { AccountRecord, UserRecord } from "../../core/types.js";
 import {
   renderErrorPage,
   renderSignInPage,
@@ -84,7 +84,67 @@ function signInProviders(ctx: Ctx): SignInProvider[] {
       credentials: p.credentials,
     });
   }
+  if (builtInPassword(ctx)) {
+    list.push({
+      id: PASSWORD_PROVIDER,
+      name: "Email and password",
+      type: "credentials",
+      signinURL: `${ctx.apiURL}/signin/${PASSWORD_PROVIDER}`,
+      callbackURL: `${ctx.apiURL}/callback/${PASSWORD_PROVIDER}`,
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
+    });
+  }
   return list;
+}
+
+/** The id of the built-in email + password form (a Credentials provider with this id wins). */
+const PASSWORD_PROVIDER = "password";
+
+/** Whether the built-in email + password sign-in is offered: email + password on, id not taken. */
+function builtInPassword(ctx: Ctx): boolean {
+  return ctx.auth.password.enabled && !ctx.auth.credentialProviders.has(PASSWORD_PROVIDER);
+}
+
+/**
+ * The built-in email + password sign-in of the browser routes: the same check as the JSON
+ * API's (one password verify, or a dummy one for an unknown email, and the same answer), then
+ * the sign-in callback, the session and the event.
+ */
+async function passwordCallback(ctx: Ctx): Promise<unknown> {
+  if (ctx.request?.method !== "POST") return ctx.redirect(pageURL(ctx, "signIn"));
+  if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
+    return redirectToError(ctx, "MissingCSRF");
+  if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
+  const callbackUrl = await safeRedirect(ctx, field(ctx.body, "callbackUrl"));
+  const email = normalizeEmail(field(ctx.body, "email") ?? "");
+  const password = field(ctx.body, "password") ?? "";
+  try {
+    const found = email
+      ? ((await ctx.auth.store.findOne("user", [{ field: "email", value: email }])) as UserRecord | null)
+      : null;
+    const user = await verifyCredentials(ctx, found, password);
+    if (ctx.auth.password.requireEmailVerification && !user.emailVerified)
+      return redirectToError(ctx, "CredentialsSignin", { code: "email_not_verified" });
+    const account = {
+      provider: "credential",
+      providerAccountId: user.id,
+      type: "credentials" as const,
+      userId: user.id,
+    };
+    const verdict = await allowSignIn(ctx, { user, account, credentials: { email } });
+    if (verdict === false) return redirectToError(ctx, "AccessDenied");
+    if (typeof verdict === "string") return ctx.redirect(await safeRedirect(ctx, verdict));
+    await issueSession(ctx, ctx.auth.store, user);
+    await tellEvent(ctx, "signIn", { user, account, isNewUser: false });
+    return ctx.redirect(callbackUrl);
+  } catch (error) {
+    if (isAuthError(error) && error.status < 500)
+      return redirectToError(ctx, "CredentialsSignin", { code: "credentials" });
+    throw error;
+  }
 }
 
 /** Form values other than the CSRF token and the callback URL (a credentials form's fields). */
@@ -268,6 +328,7 @@ export const browserEndpoints = {
     handler: async (ctx) => {
       const id = ctx.params.provider ?? "";
       if (ctx.auth.credentialProviders.has(id)) return credentialsCallback(ctx, id);
+      if (id === PASSWORD_PROVIDER && builtInPassword(ctx)) return passwordCallback(ctx);
       if (ctx.auth.emailProviders.has(id)) return emailCallback(ctx, id);
       if (ctx.request?.method === "POST") {
         // form_post: move the parameters to a GET on the same path, where the Lax cookies arrive.

@@ -154,7 +154,7 @@ describe("securityHeaders", () => {
       "content-type": "text/html; charset=utf-8",
       "content-security-policy": `default-src 'none'; style-src 'nonce-${NONCE}'; img-src 'self' https: data:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'`,
       "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
+      "referrer-policy": "same-origin",
       "x-frame-options": "DENY",
       "cache-control": "no-store",
     });

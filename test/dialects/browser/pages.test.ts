@@ -206,7 +206,7 @@ describe("every page", () => {
     const response = pageResponse(page);
     expect(response.status).toBe(403);
     expect(response.headers.get("content-security-policy")).toBe(page.headers["content-security-policy"]);
-    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("referrer-policy")).toBe("same-origin");
     expect(await response.text()).toBe(page.html);
   });
 });

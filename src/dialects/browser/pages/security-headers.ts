@@ -42,9 +42,10 @@ export function securityHeaders(nonce: string): Record<string, string> {
       "base-uri 'none'",
     ].join("; "),
     "x-content-type-options": "nosniff",
-    // no-referrer, not same-origin: the confirm page's URL carries a sign-in token, and a
-    // logo on another https origin must not receive it.
-    "referrer-policy": "no-referrer",
+    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the
+    // pages' own form posts, which the Origin check must refuse. same-origin still sends
+    // nothing to other origins, so the confirm page's token never reaches a logo's host.
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cache-control": "no-store",
   };
