@@ -192,7 +192,7 @@ export function createAuth<const Options extends AuthOptions>(
                     account: {
                       provider: String(row.providerId),
                       providerAccountId: String(row.accountId),
-                      type: "oauth",
+                      type: providers.get(String(row.providerId))?.provider.type ?? "oauth",
                       userId: String(row.userId),
                     },
                   }),

@@ -159,8 +159,17 @@ export async function getSession(
     },
     expires: data.session.expiresAt.toISOString(),
   };
-  const callback = auth.$context.options.callbacks?.session;
-  return callback ? callback({ session: base, user: data.user, token: data.token }) : base;
+  const { callbacks, events, logger } = auth.$context.options;
+  const shaped = callbacks?.session
+    ? await callbacks.session({ session: base, user: data.user, token: data.token })
+    : base;
+  if (events?.session) {
+    // An event cannot change the answer: its errors are logged.
+    await Promise.resolve(events.session({ session: shaped })).catch((error: unknown) =>
+      (logger ?? console).error("gatehouse: events.session threw", error),
+    );
+  }
+  return shaped;
 }
 
 /**
