@@ -8,7 +8,11 @@ describe("cookieNames", () => {
       sessionToken: "gatehouse.session_token",
       sessionData: "gatehouse.session_data",
       dontRemember: "gatehouse.dont_remember",
+      // The JWT strategy's cookie: Auth.js's name with the "authjs" prefix.
+      sessionJWT: "gatehouse.session-token",
     });
+    expect(cookieNames("authjs", false).sessionJWT).toBe("authjs.session-token");
+    expect(cookieNames("authjs", true).sessionJWT).toBe("__Secure-authjs.session-token");
     const secure = cookieNames("myapp", true);
     expect(secure.sessionToken).toBe("__Secure-myapp.session_token");
     expect(Object.values(secure).every((n) => n.startsWith("__Secure-"))).toBe(true);

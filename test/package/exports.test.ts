@@ -86,7 +86,7 @@ const out = {};
 for (const s of specifiers) {
   try {
     const mod = await import(s);
-    out[s] = { keys: Object.keys(mod).filter((k) => k !== "default"), resolved: import.meta.resolve(s) };
+    out[s] = { keys: Object.keys(mod), resolved: import.meta.resolve(s) };
   } catch (error) {
     out[s] = { error: String(error && error.code ? error.code + ": " + error.message : error) };
   }
@@ -100,7 +100,7 @@ const out = {};
 for (const s of specifiers) {
   try {
     const mod = require(s);
-    out[s] = { keys: Object.keys(mod).filter((k) => k !== "default" && k !== "__esModule"), resolved: require.resolve(s) };
+    out[s] = { keys: Object.keys(mod).filter((k) => k !== "__esModule"), resolved: require.resolve(s) };
   } catch (error) {
     out[s] = { error: String(error && error.code ? error.code + ": " + error.message : error) };
   }
