@@ -9,6 +9,8 @@ export interface RunningServer {
   pid: number;
   /** Resident set size of the server process, in bytes, as the process itself reports it. */
   rss(): Promise<number>;
+  /** CPU time (user + system) the server process has used so far, in microseconds. */
+  cpu(): Promise<number>;
   /** SIGTERM, then wait for the exit (SIGKILL after 5 s). */
   stop(): Promise<void>;
 }
@@ -91,22 +93,24 @@ export async function startServer(
     child.on("exit", onExit);
   });
   const url = `http://127.0.0.1:${config.port}`;
+  const ask = <T extends ServerMessage["type"]>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ServerMessage): void => {
+        if (message.type !== type) return;
+        child.off("message", onMessage);
+        resolve(message as Extract<ServerMessage, { type: T }>);
+      };
+      child.on("message", onMessage);
+      child.send({ type }, (error) => {
+        if (error) reject(error);
+      });
+    });
   return {
     url,
     port: config.port,
     pid: child.pid ?? -1,
-    rss: () =>
-      new Promise<number>((resolve, reject) => {
-        const onMessage = (message: ServerMessage): void => {
-          if (message.type !== "rss") return;
-          child.off("message", onMessage);
-          resolve(message.rss);
-        };
-        child.on("message", onMessage);
-        child.send({ type: "rss" }, (error) => {
-          if (error) reject(error);
-        });
-      }),
+    rss: async () => (await ask("rss")).rss,
+    cpu: async () => (await ask("cpu")).micros,
     stop: () => stopChild(child),
   };
 }

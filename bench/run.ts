@@ -39,7 +39,11 @@ function method(settings: Settings): string[] {
         : `${settings.quickAmount} requests per run (${settings.quickAmount / 10} for sign-in and sign-up), no warm-up`) +
       `, ${settings.rounds} round(s); contenders ` +
       "interleaved (A B C … A B C …) so drift of the machine hits all alike. Tables show the median of the rounds " +
-      "for req/s, p50 and p99 separately. Only answers with the expected status count towards req/s.",
+      "for req/s, p50, p99 and server CPU separately. Only answers with the expected status count towards req/s.",
+    "Server CPU per request is the server process's own `process.cpuUsage()` (user + system, all its threads) " +
+      "across a run divided by the responses. It depends far less than req/s on how much of the machine the load " +
+      "generator or anything else took, so its ratios are the steadier ones on a shared machine. PostgreSQL's own " +
+      "CPU is not in it.",
     "Databases: better-sqlite3 files (WAL for Gatehouse, the library's defaults otherwise) in a temporary directory; " +
       "PostgreSQL in a fresh schema per database, dropped afterwards. A valid cookie comes from a real sign-up and " +
       "sign-in over HTTP (a fresh sign-in before every run, so cookie caches are never stale); Auth.js's is minted " +

@@ -23,6 +23,8 @@ export interface Summary {
   rps: number;
   p50: number;
   p99: number;
+  /** Server CPU time per response, in microseconds (NaN when not measured). */
+  cpu: number;
   rounds: number;
   responses: number;
   unexpected: number;
@@ -30,8 +32,8 @@ export interface Summary {
   statuses: Record<string, number>;
 }
 
-/** Medians of rps, p50 and p99 taken separately; counts summed. */
-export function summarize(results: LoadResult[]): Summary {
+/** Medians of rps, p50, p99 and CPU per request taken separately; counts summed. */
+export function summarize(results: LoadResult[], cpu: number[] = []): Summary {
   const statuses: Record<string, number> = {};
   for (const r of results)
     for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
@@ -39,6 +41,7 @@ export function summarize(results: LoadResult[]): Summary {
     rps: median(results.map((r) => r.rps)),
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
+    cpu: median(cpu),
     rounds: results.length,
     responses: results.reduce((n, r) => n + r.responses, 0),
     unexpected: results.reduce((n, r) => n + r.unexpected, 0),
@@ -59,6 +62,7 @@ export async function interleave(
   settings: Settings,
 ): Promise<Map<string, Summary>> {
   const results = new Map<string, LoadResult[]>(targets.map((t) => [t.key, []]));
+  const cpu = new Map<string, number[]>(targets.map((t) => [t.key, []]));
   const base = { connections: settings.connections };
   const length = (req: Request, duration: number): { duration: number } | { amount: number } =>
     settings.quickAmount === undefined
@@ -75,16 +79,19 @@ export async function interleave(
   for (let round = 1; round <= settings.rounds; round++) {
     for (const target of targets) {
       const req = await request(target);
+      const cpuBefore = await target.server.cpu();
       const result = await runLoad({ ...base, ...req, ...length(req, settings.duration) });
+      const cpuPerResponse = ((await target.server.cpu()) - cpuBefore) / result.responses;
       results.get(target.key)!.push(result);
+      cpu.get(target.key)!.push(cpuPerResponse);
       const flag =
         result.unexpected > 0 ? ` (${result.unexpected} unexpected: ${JSON.stringify(result.statuses)})` : "";
       console.log(
-        `[${scenario}] round ${round}/${settings.rounds} ${target.label}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms${flag}`,
+        `[${scenario}] round ${round}/${settings.rounds} ${target.label}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${Math.round(cpuPerResponse)} µs CPU/req${flag}`,
       );
     }
   }
-  return new Map([...results].map(([key, list]) => [key, summarize(list)]));
+  return new Map([...results].map(([key, list]) => [key, summarize(list, cpu.get(key))]));
 }
 
 /** A footnote for a summary with answers of the wrong status or connection errors, else null. */

@@ -19,17 +19,20 @@ export interface ThroughputTableOptions {
   results: Map<string, Summary>;
   /** The status a correct answer has. */
   expected: number;
-  /** Requests per second the ratio column divides by (bare Express on the same path). */
-  baseline?: { rps: number; label: string };
+  /** What the ratio columns compare with (bare Express on the same path). */
+  baseline?: { summary: Summary; label: string };
   notApplicable?: Record<string, string>;
   notes?: string[];
 }
 
-/** One row per contender: req/s, p50, p99 and the ratio to the baseline. */
+/**
+ * One row per contender: req/s, p50, p99, the server's CPU time per request and, with a
+ * baseline, both ratios to it (req/s, and CPU per request inverted, so higher is better in both).
+ */
 export function throughputTable(options: ThroughputTableOptions): Table {
   const { baseline } = options;
-  const columns = ["Contender", "req/s", "p50 (ms)", "p99 (ms)"];
-  if (baseline) columns.push(`vs ${baseline.label}`);
+  const columns = ["Contender", "req/s", "p50 (ms)", "p99 (ms)", "server CPU (µs/req)"];
+  if (baseline) columns.push(`vs ${baseline.label} (req/s)`, `vs ${baseline.label} (CPU)`);
   const notes = [...(options.notes ?? [])];
   const rows = options.contenders.map((contender) => {
     const reason = missingReason(contender, options.notApplicable);
@@ -44,8 +47,14 @@ export function throughputTable(options: ThroughputTableOptions): Table {
       formatRate(summary.rps) + (note ? " ⚠" : ""),
       formatMs(summary.p50),
       formatMs(summary.p99),
+      Number.isNaN(summary.cpu) ? "—" : Math.round(summary.cpu).toLocaleString("en-US"),
     ];
-    if (baseline) row.push(formatRatio(summary.rps / baseline.rps));
+    if (baseline) {
+      row.push(
+        formatRatio(summary.rps / baseline.summary.rps),
+        formatRatio(baseline.summary.cpu / summary.cpu),
+      );
+    }
     return row;
   });
   return { id: options.id, title: options.title, intro: options.intro, columns, rows, notes };

@@ -31,7 +31,11 @@ export interface PostgresDatabase {
 }
 
 /** Messages between the harness and a server over the IPC channel. */
-export type ServerMessage = { type: "ready" } | { type: "rss"; rss: number };
+export type ServerMessage =
+  | { type: "ready" }
+  | { type: "rss"; rss: number }
+  /** User plus system CPU time the server process has used, in microseconds. */
+  | { type: "cpu"; micros: number };
 
 /** Reads BENCH_CONFIG; throws with a clear message when the harness did not set it. */
 export function readConfig(): ServerConfig {

@@ -16,7 +16,7 @@ function send(message: ServerMessage): void {
 }
 
 /**
- * Listens on the harness's port, tells the harness when ready, answers RSS queries over IPC and
+ * Listens on the harness's port, tells the harness when ready, answers RSS and CPU-time queries over IPC and
  * exits cleanly on SIGTERM (so `--cpu-prof` gets to write its profile).
  */
 export function serve(app: Express, config: ServerConfig, onClose?: () => Promise<void>): Server {
@@ -26,6 +26,10 @@ export function serve(app: Express, config: ServerConfig, onClose?: () => Promis
   });
   process.on("message", (message: { type?: string }) => {
     if (message.type === "rss") send({ type: "rss", rss: process.memoryUsage().rss });
+    if (message.type === "cpu") {
+      const { user, system } = process.cpuUsage();
+      send({ type: "cpu", micros: user + system });
+    }
   });
   process.on("SIGTERM", () => {
     server.closeAllConnections();
