@@ -75,9 +75,9 @@ export function renderReport(tables: Table[], context: ReportContext): string {
     "",
     "<!-- Written by `npm run bench` (bench/run.ts); edit the harness, not this file. -->",
     "",
-    context.quick
-      ? "**Quick mode (`--quick`): a smoke run with tiny numbers. Do not quote these figures.**\n"
-      : "",
+    ...(context.quick
+      ? ["**Quick mode (`--quick`): a smoke run with tiny numbers. Do not quote these figures.**", ""]
+      : []),
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}`,
     `- Node ${machine.node}; ${versions}`,
     `- Date: ${machine.date}; commit ${machine.commit}`,
