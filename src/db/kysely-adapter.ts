@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
+import { CompiledQuery, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Adapter, Row, SortBy, Where } from "./adapter.js";
 import { translateDatabaseError } from "./errors.js";
 import { planMigration, runMigration } from "./migrations.js";
@@ -13,7 +13,7 @@ import {
 } from "./model-info.js";
 import type { Schema } from "./schema.js";
 import { decodeRow, encodeValue, selectList, type SqlDialect } from "./sql-dialect.js";
-import { buildWhere } from "./sql-where.js";
+import { buildWhere, encodeEquality } from "./sql-where.js";
 
 /** Options of {@link kyselyAdapter}. */
 export interface KyselyAdapterOptions {
@@ -30,6 +30,13 @@ function checkCount(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
     throw new TypeError(`adapter: ${name} must be a non-negative integer, got ${String(value)}`);
   }
+}
+
+/** Equal bound values: Dates and Buffers compare by content (encoding may make new ones). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  return false;
 }
 
 function whereSql(clause: RawBuilder<SqlBool> | null): RawBuilder<unknown> {
@@ -50,14 +57,22 @@ function whereSql(clause: RawBuilder<SqlBool> | null): RawBuilder<unknown> {
  */
 export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Adapter {
   const models = resolveSchema(options.schema);
-  return makeAdapter(db, models, options, false);
+  return makeAdapter(db, models, options, false, new Map());
 }
+
+/**
+ * SQL of point lookups (`findOne` with AND-ed equalities), compiled once per model and field
+ * list: the session check runs two of these per request, and rebuilding and compiling the
+ * query tree each time was most of its cost. `null` marks a shape that is not cached.
+ */
+type PointLookups = Map<string, string | null>;
 
 function makeAdapter(
   db: AnyKysely,
   models: Map<string, ResolvedModel>,
   options: KyselyAdapterOptions,
   inTransaction: boolean,
+  pointLookups: PointLookups,
 ): Adapter {
   const { dialect } = options;
 
@@ -90,12 +105,43 @@ function makeAdapter(
           page.sortBy.direction === "desc" ? "desc" : "asc",
         )}`
       : sql``;
+    const point =
+      page.limit === 1 &&
+      !page.offset &&
+      !page.sortBy &&
+      where !== undefined &&
+      where.length > 0 &&
+      where.every(
+        (w) =>
+          (w.operator ?? "eq") === "eq" &&
+          w.connector !== "OR" &&
+          w.value !== null &&
+          w.value !== undefined &&
+          !Array.isArray(w.value),
+      );
+    const key = point ? `${model.key}|${where.map((w) => w.field).join(",")}` : "";
+    const cached = point ? pointLookups.get(key) : null;
+    if (cached) {
+      const parameters = [...where!.map((w) => encodeEquality(dialect, model, w)), 1];
+      const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(cached, parameters));
+      return result.rows.map((raw) => decodeRow(model, raw));
+    }
     const query = sql<
       Record<string, unknown>
     >`select ${selectList(dialect, model)} from ${sql.table(model.table)}${whereSql(
       buildWhere(dialect, model, where),
     )}${order}${limitSql(page.limit, page.offset)}`;
-    const result = await query.execute(db);
+    const compiled = query.compile(db);
+    if (point && cached === undefined) {
+      // Cache the SQL only when its parameters are exactly the encoded values then the limit,
+      // so later calls can bind new values in the same places.
+      const expected = [...where!.map((w) => encodeEquality(dialect, model, w)), 1];
+      const same =
+        compiled.parameters.length === expected.length &&
+        compiled.parameters.every((p, i) => Object.is(p, expected[i]) || sameValue(p, expected[i]));
+      pointLookups.set(key, same ? compiled.sql : null);
+    }
+    const result = await db.executeQuery(compiled);
     return result.rows.map((raw) => decodeRow(model, raw));
   };
 
@@ -183,7 +229,9 @@ function makeAdapter(
       }),
     transaction: (fn) => {
       if (inTransaction) return fn(adapter);
-      return guard(() => db.transaction().execute((trx) => fn(makeAdapter(trx, models, options, true))));
+      return guard(() =>
+        db.transaction().execute((trx) => fn(makeAdapter(trx, models, options, true, pointLookups))),
+      );
     },
     migrate: () => guard(() => runMigration(db, dialect, models)),
     planMigration: () => guard(async () => (await planMigration(db, dialect, models)).map((q) => q.sql)),

@@ -75,3 +75,12 @@ export function buildWhere(
   if (parts.length === 0) return null;
   return sql<SqlBool>`(${sql.join(parts, sql` and `)})`;
 }
+
+/**
+ * The encoded parameter of an equality condition, exactly as {@link buildWhere} binds it; for
+ * the adapter's precompiled point lookups.
+ */
+export function encodeEquality(dialect: SqlDialect, model: ResolvedModel, where: Where): unknown {
+  const field = getField(model, where.field);
+  return encodeValue(dialect, field, normalizeValue(model, field, where.value));
+}

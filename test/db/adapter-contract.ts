@@ -128,6 +128,33 @@ export function runAdapterContract(
       expect(await db.findOne({ model: "item", where: [{ field: "note", value: EVIL }] })).toEqual(expected);
     });
 
+    it("answers repeated point lookups of one shape with the row of each call's values (also in a transaction)", async () => {
+      const t1 = new Date(t0.getTime() + 1000);
+      await db.create({ model: "item", data: item("p1", { flag: true, at: t0, qty: 1, code: "P1" }) });
+      await db.create({ model: "item", data: item("p2", { flag: false, at: t1, qty: 2, code: "P2" }) });
+      for (let round = 0; round < 3; round++) {
+        for (const [id, flag, at] of [
+          ["p1", true, t0],
+          ["p2", false, t1],
+        ] as const) {
+          const where = [
+            { field: "flag", value: flag },
+            { field: "at", value: at },
+          ];
+          expect((await db.findOne({ model: "item", where }))?.id).toBe(id);
+          expect(
+            (await db.findOne({ model: "item", where: [{ field: "code", value: `P${id.slice(1)}` }] }))?.id,
+          ).toBe(id);
+        }
+      }
+      expect(await db.findOne({ model: "item", where: [{ field: "code", value: "nope" }] })).toBeNull();
+      await db.transaction(async (tx) => {
+        await tx.create({ model: "item", data: item("p3", { code: "P3" }) });
+        expect((await tx.findOne({ model: "item", where: [{ field: "code", value: "P3" }] }))?.id).toBe("p3");
+        expect((await tx.findOne({ model: "item", where: [{ field: "code", value: "P1" }] }))?.id).toBe("p1");
+      });
+    });
+
     it("applies default values and returns copies", async () => {
       const created = await db.create({ model: "user", data: user("u1") });
       expect(created.emailVerified).toBe(false);
