@@ -310,14 +310,6 @@ export function createAuth<const Options extends AuthOptions>(
   };
 
   const providers = new Map<string, ProviderClient>();
-  const addProvider = (input: Parameters<typeof resolveProvider>[0], where: string) => {
-    const resolved = resolveProvider(input, where, env);
-    if (providers.has(resolved.id))
-      throw new TypeError(`${where}: provider id "${resolved.id}" is configured twice`);
-    providers.set(resolved.id, new ProviderClient(resolved));
-  };
-  if (options.providers !== undefined && !Array.isArray(options.providers))
-    throw new TypeError("providers: must be an array, e.g. [GitHub, Google({ clientId, clientSecret })]");
   const credentialProviders = new Map<string, CredentialsConfig>();
   const emailProviders = new Map<string, EmailConfig>();
   const claimId = (id: unknown, where: string): string => {
@@ -329,6 +321,12 @@ export function createAuth<const Options extends AuthOptions>(
       throw new TypeError(`${where}: provider id "${id}" is configured twice`);
     return id;
   };
+  const addProvider = (input: Parameters<typeof resolveProvider>[0], where: string) => {
+    const resolved = resolveProvider(input, where, env);
+    providers.set(claimId(resolved.id, where), new ProviderClient(resolved));
+  };
+  if (options.providers !== undefined && !Array.isArray(options.providers))
+    throw new TypeError("providers: must be an array, e.g. [GitHub, Google({ clientId, clientSecret })]");
   for (const [i, p] of (options.providers ?? []).entries()) {
     const where = `providers[${i}]`;
     const config = typeof p === "function" ? p({}) : p;

@@ -115,6 +115,18 @@ function withFormUser(raw: Record<string, unknown>, params: URLSearchParams): Re
   }
 }
 
+/**
+ * A `form_post` answer arrives as a cross-site POST, which carries none of our SameSite=Lax
+ * cookies; its string fields move to a GET on the same callback path, where they do arrive.
+ */
+export function formPostToQuery(ctx: Ctx, providerId: string, body: unknown): Redirect {
+  const target = new URL(`${ctx.apiURL}/callback/${encodeURIComponent(providerId)}`);
+  if (body && typeof body === "object") {
+    for (const [k, v] of Object.entries(body)) if (typeof v === "string") target.searchParams.set(k, v);
+  }
+  return ctx.redirect(target.href);
+}
+
 /** What a sign-in callback is told before the session is issued (Auth.js's `signIn` callback). */
 export interface OAuthSignInCheck {
   /** The user as the provider describes them (not yet stored for a new user). */

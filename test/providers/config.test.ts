@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth, toAccount, type AccountRecord } from "../../src/index.js";
 import GitHub from "../../src/providers/github.js";
+import Credentials from "../../src/providers/credentials.js";
 import OAuth2 from "../../src/providers/oauth2.js";
 import OIDC from "../../src/providers/oidc.js";
 import { presets } from "../../src/providers/registry.js";
@@ -190,6 +191,13 @@ describe("configuring providers", () => {
         socialProviders: { github: { clientId: "i", clientSecret: "s" } },
       }),
     ).toThrow(/configured twice/);
+    // An OAuth provider may not take the id of a credentials provider listed before it.
+    expect(() =>
+      createAuth({
+        secret: SECRET,
+        providers: [Credentials({ id: "github", authorize: async () => null }), gh],
+      }),
+    ).toThrow(/provider id "github" is configured twice/);
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
     expect(() => createAuth({ secret: SECRET, providers: gh as any })).toThrow(/providers: must be an array/);
     expect(() => createAuth({ secret: SECRET, providers: [{ ...gh, id: "bad id" }] })).toThrow(

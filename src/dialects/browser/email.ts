@@ -1,12 +1,10 @@
 import { z } from "zod";
-import { trustedFor } from "../../core/call.js";
 import type { EndpointContext, Redirect } from "../../core/endpoint.js";
 import { createMailer } from "../../email/mailer.js";
 import { magicLinkEmail } from "../../email/templates.js";
 import type { Mailer, MailTransport } from "../../email/types.js";
 import { previewMagicLink, sendMagicLink, verifyMagicLink } from "../../flows/magic-link.js";
 import { normalizeEmail } from "../../flows/password.js";
-import { checkOrigin } from "../../http/origin.js";
 import type { UserRecord } from "../../core/types.js";
 import type { EmailConfig } from "../../providers/types.js";
 import { renderConfirmPage } from "./pages/index.js";
@@ -20,6 +18,7 @@ import {
   safeRedirect,
   sendPage,
   tellEvent,
+  trustedFormPost,
 } from "./support.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
@@ -143,9 +142,7 @@ export async function emailCallback(ctx: Ctx, providerId: string): Promise<unkno
       }),
     );
   }
-  if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
-    return redirectToError(ctx, "MissingCSRF");
-  if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
+  if (!trustedFormPost(ctx)) return redirectToError(ctx, "MissingCSRF");
   const token = field(ctx.body, "token") ?? "";
   if (ctx.auth.options.callbacks?.signIn) {
     const preview = await previewMagicLink(ctx, token);

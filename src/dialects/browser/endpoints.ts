@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { defineEndpoint, type EndpointContext } from "../../core/endpoint.js";
 import { AuthError, isAuthError } from "../../core/errors.js";
-import { checkOrigin } from "../../http/origin.js";
-import { trustedFor } from "../../core/call.js";
 import { authorizeCredentials, CredentialsRefused } from "../../flows/credentials.js";
 import { issueSession } from "../../flows/issue-session.js";
-import { handleOAuthCallback, startOAuth } from "../../flows/oauth.js";
+import { formPostToQuery, handleOAuthCallback, startOAuth } from "../../flows/oauth.js";
 import { normalizeEmail, signUpWithPassword, verifyCredentials } from "../../flows/password.js";
 import { signOut } from "../../flows/user.js";
 import { toAccount } from "../../flows/accounts.js";
@@ -30,6 +28,7 @@ import {
   sendPage,
   tellEvent,
   toAuthJsSession,
+  trustedFormPost,
 } from "./support.js";
 import { emailCallback, emailSignIn } from "./email.js";
 
@@ -115,9 +114,7 @@ function builtInPassword(ctx: Ctx): boolean {
  */
 async function passwordCallback(ctx: Ctx): Promise<unknown> {
   if (ctx.request?.method !== "POST") return ctx.redirect(pageURL(ctx, "signIn"));
-  if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
-    return redirectToError(ctx, "MissingCSRF");
-  if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
+  if (!trustedFormPost(ctx)) return redirectToError(ctx, "MissingCSRF");
   const callbackUrl = await safeRedirect(ctx, field(ctx.body, "callbackUrl"));
   const email = normalizeEmail(field(ctx.body, "email") ?? "");
   const password = field(ctx.body, "password") ?? "";
@@ -160,11 +157,7 @@ function formFields(body: unknown): Record<string, string> {
 
 async function credentialsCallback(ctx: Ctx, providerId: string): Promise<unknown> {
   if (ctx.request?.method !== "POST") return ctx.redirect(pageURL(ctx, "signIn"));
-  // The callback route skips the generic check (OAuth form_post arrives cross-site); a
-  // credentials form must come from a trusted origin, and carry the CSRF token.
-  if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
-    return redirectToError(ctx, "MissingCSRF");
-  if (!csrf(ctx, field(ctx.body, "csrfToken")).verified) return redirectToError(ctx, "MissingCSRF");
+  if (!trustedFormPost(ctx)) return redirectToError(ctx, "MissingCSRF");
   const callbackUrl = await safeRedirect(ctx, field(ctx.body, "callbackUrl"));
   const fields = formFields(ctx.body);
   try {
@@ -330,13 +323,7 @@ export const browserEndpoints = {
       if (ctx.auth.credentialProviders.has(id)) return credentialsCallback(ctx, id);
       if (id === PASSWORD_PROVIDER && builtInPassword(ctx)) return passwordCallback(ctx);
       if (ctx.auth.emailProviders.has(id)) return emailCallback(ctx, id);
-      if (ctx.request?.method === "POST") {
-        // form_post: move the parameters to a GET on the same path, where the Lax cookies arrive.
-        const target = new URL(`${ctx.apiURL}/callback/${encodeURIComponent(id)}`);
-        for (const [k, v] of Object.entries((ctx.body as Record<string, unknown> | undefined) ?? {}))
-          if (typeof v === "string") target.searchParams.set(k, v);
-        return ctx.redirect(target.href);
-      }
+      if (ctx.request?.method === "POST") return formPostToQuery(ctx, id, ctx.body);
       return oauthCallback(ctx, id);
     },
   }),

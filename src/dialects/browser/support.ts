@@ -1,10 +1,10 @@
-import { trustedFor } from "../../core/call.js";
 import type { EndpointContext, Redirect } from "../../core/endpoint.js";
 import type { AuthJsCallbacks, AuthJsEvents, AuthJsSession, SessionWithUser } from "../../core/options.js";
 import type { UserRecord } from "../../core/types.js";
 import { csrfCookieName, csrfState, type CsrfState } from "../../http/csrf.js";
+import { checkOrigin } from "../../http/origin.js";
 import { isSafeRedirect } from "../../http/redirect.js";
-import { modeForContext } from "../../core/call.js";
+import { modeForContext, trustedFor } from "../../core/call.js";
 import { createPageNonce, pageResponse, type RenderedPage } from "./pages/index.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
@@ -20,6 +20,17 @@ export function csrf(ctx: Ctx, posted?: unknown): CsrfState {
   const state = csrfState(ctx.getCookie(name), ctx.auth.secrets, posted);
   if (state.cookie) ctx.setCookie(name, state.cookie, { httpOnly: true, sameSite: "lax", path: "/" });
   return state;
+}
+
+/**
+ * For form posts to the callback route, which skips the generic Origin check because an OAuth
+ * provider's form_post arrives cross-site: a credentials, password or email form must come from
+ * a trusted origin and carry the CSRF token.
+ */
+export function trustedFormPost(ctx: Ctx): boolean {
+  if (!ctx.auth.disableOriginCheck && checkOrigin("POST", ctx.headers, trustedFor(ctx.auth, ctx.origin)))
+    return false;
+  return csrf(ctx, field(ctx.body, "csrfToken")).verified;
 }
 
 /** Auth.js error types shown on the sign-in page rather than the error page. */

@@ -7,7 +7,7 @@ import {
   refreshToken,
   unlinkAccount,
 } from "../../flows/accounts.js";
-import { handleOAuthCallback, signInWithIdToken, startOAuth } from "../../flows/oauth.js";
+import { formPostToQuery, handleOAuthCallback, signInWithIdToken, startOAuth } from "../../flows/oauth.js";
 
 const url = z.string().max(2048);
 const providerId = z.string().min(1).max(64);
@@ -90,13 +90,7 @@ export const oauthEndpoints = {
     body: z.record(z.string(), z.unknown()).optional(),
     handler: async (ctx) => {
       const provider = ctx.params.provider ?? "";
-      if (ctx.request?.method === "POST") {
-        // form_post: the browser does not send our Lax cookies on a cross-site POST, so the
-        // parameters move to a GET on the same path, where they do arrive.
-        const target = new URL(`${ctx.apiURL}/callback/${encodeURIComponent(provider)}`);
-        for (const [k, v] of callbackParams(ctx.body)) target.searchParams.set(k, v);
-        return ctx.redirect(target.href);
-      }
+      if (ctx.request?.method === "POST") return formPostToQuery(ctx, provider, ctx.body);
       return handleOAuthCallback(ctx, provider, callbackParams(ctx.query));
     },
   }),
