@@ -30,9 +30,35 @@ describe("translateDatabaseError", () => {
     }
   });
 
+  it("maps the drivers' connection-gone errors that carry only a message", () => {
+    // pg and pg-pool throw these with no code when the server goes away mid-request, when a
+    // connect times out, and on the ROLLBACK Kysely sends on a connection that just died.
+    for (const message of [
+      "Connection terminated unexpectedly",
+      "Client has encountered a connection error and is not queryable",
+      "Connection terminated due to connection timeout",
+      "timeout exceeded when trying to connect",
+      "Query read timeout",
+      "Can't add new command when connection is in closed state",
+    ]) {
+      const error = new Error(message);
+      expect(translateDatabaseError(error)).toMatchObject({ code: "DATABASE_UNAVAILABLE", cause: error });
+    }
+    for (const code of ["57P01", "08006", "ER_SERVER_SHUTDOWN", "ER_CONNECTION_KILLED"]) {
+      expect(translateDatabaseError(withCode(code))).toBeInstanceOf(DatabaseUnavailableError);
+    }
+  });
+
+  it("gives an outage HTTP status 503 for error handlers that read `status` (Express's does)", () => {
+    expect(new DatabaseUnavailableError()).toMatchObject({ status: 503, code: "DATABASE_UNAVAILABLE" });
+  });
+
   it("leaves other errors alone", () => {
     const error = withCode("42P01");
     expect(translateDatabaseError(error)).toBe(error);
+    // Only the exact driver messages count, not any text that mentions a connection.
+    const mentions = new Error("Connection terminated unexpectedly? no: a hook said so");
+    expect(translateDatabaseError(mentions)).toBe(mentions);
     expect(translateDatabaseError("text")).toBe("text");
   });
 });
