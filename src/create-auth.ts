@@ -238,6 +238,13 @@ export function createAuth<const Options extends AuthOptions>(
       "emailAndPassword.maxPasswordLength: must be an integer between minPasswordLength and 4096",
     );
   }
+  if (ep?.rejectCommonPasswords !== undefined && typeof ep.rejectCommonPasswords !== "boolean")
+    throw new TypeError("emailAndPassword.rejectCommonPasswords: must be a boolean");
+  if (ep?.isPasswordCompromised !== undefined && typeof ep.isPasswordCompromised !== "function") {
+    throw new TypeError(
+      "emailAndPassword.isPasswordCompromised: must be a function (password) => Promise<boolean>",
+    );
+  }
   const customHash = ep?.password?.hash;
   const customVerify = ep?.password?.verify;
   const password: PasswordPolicy = {
@@ -246,6 +253,8 @@ export function createAuth<const Options extends AuthOptions>(
     autoSignIn: ep?.autoSignIn !== false,
     minPasswordLength: minLen,
     maxPasswordLength: maxLen,
+    rejectCommonPasswords: ep?.rejectCommonPasswords !== false,
+    isPasswordCompromised: ep?.isPasswordCompromised,
     resetPassword: ep?.resetPassword !== false,
     resetPasswordTokenExpiresIn: positive(
       "emailAndPassword.resetPasswordTokenExpiresIn",

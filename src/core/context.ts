@@ -17,6 +17,9 @@ export interface PasswordPolicy {
   autoSignIn: boolean;
   minPasswordLength: number;
   maxPasswordLength: number;
+  rejectCommonPasswords: boolean;
+  /** The app's breached-password check, if any. */
+  isPasswordCompromised: ((password: string) => Promise<boolean>) | undefined;
   resetPassword: boolean;
   resetPasswordTokenExpiresIn: number;
   revokeSessionsOnPasswordReset: boolean;

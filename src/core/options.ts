@@ -25,6 +25,19 @@ export interface EmailAndPasswordOptions {
   minPasswordLength?: number;
   /** Default 128. */
   maxPasswordLength?: number;
+  /**
+   * Refuse the 10,000 most common passwords (compared case-insensitively) with
+   * PASSWORD_TOO_COMMON wherever a password is set: sign-up, change and reset. Default true.
+   */
+  rejectCommonPasswords?: boolean;
+  /**
+   * Asks a breached-password service about each new password (sign-up, change, reset); `true`
+   * refuses it with PASSWORD_COMPROMISED (400). If it throws, the password is refused with
+   * PASSWORD_CHECK_UNAVAILABLE (503) and the error is logged: the check fails closed, so an
+   * outage cannot let a breached password in. Better Auth's `isPasswordCompromised` (from
+   * `better-auth/plugins/haveibeenpwned`) fits as it is.
+   */
+  isPasswordCompromised?: (password: string) => Promise<boolean>;
   /** Custom hashing; by default argon2id (m=19456, t=2, p=1). */
   password?: {
     hash?: (password: string) => Promise<string>;

@@ -3,6 +3,7 @@ import { AuthError } from "../core/errors.js";
 import { publicRow, type Store } from "../core/store.js";
 import type { UserRecord } from "../core/types.js";
 import type { FieldDefinition } from "../db/schema.js";
+import { isCommonPassword } from "./common-passwords.js";
 import { issueSession } from "./issue-session.js";
 import { assertSafeCallback, sendVerificationMail } from "./email-verification.js";
 
@@ -28,10 +29,28 @@ function requireEnabled(ctx: Ctx): void {
   if (!ctx.auth.password.enabled) throw new AuthError(400, "EMAIL_AND_PASSWORD_DISABLED");
 }
 
-/** Checks the length policy; throws PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG. */
-export function checkPasswordPolicy(ctx: Ctx, password: string): void {
-  if (password.length < ctx.auth.password.minPasswordLength) throw new AuthError(400, "PASSWORD_TOO_SHORT");
-  if (password.length > ctx.auth.password.maxPasswordLength) throw new AuthError(400, "PASSWORD_TOO_LONG");
+/**
+ * Checks a password about to be set: its length (PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG), the
+ * common-password list (PASSWORD_TOO_COMMON), then the app's breached-password check, if any
+ * (PASSWORD_COMPROMISED; PASSWORD_CHECK_UNAVAILABLE, 503, when that check throws).
+ */
+export async function checkPasswordPolicy(ctx: Ctx, password: string): Promise<void> {
+  const policy = ctx.auth.password;
+  if (password.length < policy.minPasswordLength) throw new AuthError(400, "PASSWORD_TOO_SHORT");
+  if (password.length > policy.maxPasswordLength) throw new AuthError(400, "PASSWORD_TOO_LONG");
+  if (policy.rejectCommonPasswords && (await isCommonPassword(password)))
+    throw new AuthError(400, "PASSWORD_TOO_COMMON");
+  if (!policy.isPasswordCompromised) return;
+  let compromised: boolean;
+  try {
+    compromised = Boolean(await policy.isPasswordCompromised(password));
+  } catch (error) {
+    // Fails closed: letting the password through would keep a possibly breached password in
+    // use long after the outage; refusing only delays this one action.
+    ctx.auth.logger.error("emailAndPassword.isPasswordCompromised failed", error);
+    throw new AuthError(503, "PASSWORD_CHECK_UNAVAILABLE");
+  }
+  if (compromised) throw new AuthError(400, "PASSWORD_COMPROMISED");
 }
 
 /** Picks the additional user fields a client may set. */
@@ -88,7 +107,7 @@ export async function signUpWithPassword(
   // Checked before anything is written: refusing it later (when the verification mail is
   // built) would leave a created user behind a 403.
   assertSafeCallback(ctx, input.callbackURL);
-  checkPasswordPolicy(ctx, input.password);
+  await checkPasswordPolicy(ctx, input.password);
   const email = normalizeEmail(input.email);
   const { store, password } = ctx.auth;
   const hash = await password.hash(input.password);

@@ -49,7 +49,7 @@ export async function resetPasswordLink(ctx: Ctx, token: string, callbackURL: st
 
 /** Sets a new password with a reset token (single use); revokes the user's sessions. */
 export async function resetPassword(ctx: Ctx, token: string, newPassword: string): Promise<{ status: true }> {
-  checkPasswordPolicy(ctx, newPassword);
+  await checkPasswordPolicy(ctx, newPassword);
   const { store, password } = ctx.auth;
   const hash = await password.hash(newPassword);
   await store.transaction(async (tx) => {

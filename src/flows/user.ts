@@ -35,7 +35,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string; revokeOtherSessions?: boolean | undefined },
 ): Promise<{ token: string | null; user: UserRecord }> {
   const { user, session } = await ctx.requireSession({ fresh: false });
-  checkPasswordPolicy(ctx, input.newPassword);
+  await checkPasswordPolicy(ctx, input.newPassword);
   const { store, password } = ctx.auth;
   const account = await credentialAccount(store, user.id);
   if (!account || typeof account.password !== "string")

@@ -129,7 +129,8 @@ describe("password policy", () => {
   it.each([
     ["7 characters", "a".repeat(7), 400, "PASSWORD_TOO_SHORT"],
     ["129 characters", "a".repeat(129), 400, "PASSWORD_TOO_LONG"],
-    ["8 characters", "a".repeat(8), 200, undefined],
+    // Eight of one letter is on the common-password list; this one is not.
+    ["8 characters", "x7".repeat(4), 200, undefined],
     ["128 characters", "a".repeat(128), 200, undefined],
   ])("%s", async (_label, password, status, code) => {
     const res = await new Client(auth).signUp(uniqueEmail("policy"), password);
