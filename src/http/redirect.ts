@@ -12,7 +12,9 @@ export function isSafeRedirect(target: string, trusted: ReadonlySet<string>): bo
   if (/[\u0000-\u001f\u007f\\]/.test(target)) return false;
   if (target.startsWith("/")) {
     if (target.startsWith("//")) return false;
-    return true;
+    // Dot segments ("/..//evil", "/%2e//evil") normalize to the path "//evil": a caller that
+    // resolves the target (new URL) and answers its pathname sends a scheme-relative Location.
+    return !new URL(target, "http://path.invalid").pathname.startsWith("//");
   }
   let url: URL;
   try {
