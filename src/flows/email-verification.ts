@@ -4,7 +4,7 @@ import type { UserRecord } from "../core/types.js";
 import { isSafeRedirect } from "../http/redirect.js";
 import { trustedFor } from "../core/call.js";
 import { issueSession } from "./issue-session.js";
-import { consumeOneTimeToken, createOneTimeToken } from "./verification-token.js";
+import { consumeOneTimeToken, createOneTimeToken, type TokenPurpose } from "./verification-token.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
@@ -12,6 +12,29 @@ type Ctx = EndpointContext<unknown, unknown>;
 export function assertSafeCallback(ctx: Ctx, url: string | undefined, code = "INVALID_CALLBACK_URL"): void {
   if (url === undefined || url === "") return;
   if (!isSafeRedirect(url, trustedFor(ctx.auth, ctx.origin))) throw new AuthError(403, code);
+}
+
+/**
+ * Sends the mail that carries a one-time token. When sending fails (the mail server is down,
+ * a custom sender throws) the token is used up before the error goes on: no link went out,
+ * so nothing half-made stays behind — no live token nobody received — and the retry the
+ * user makes once mail works starts clean. Removing it is best effort (the database may be
+ * down as well); the sending error is what the caller gets either way.
+ */
+export async function deliverOrDiscardToken(
+  ctx: Ctx,
+  purpose: TokenPurpose,
+  token: string,
+  send: () => void | Promise<void>,
+): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    await consumeOneTimeToken(ctx.auth.store, purpose, token).catch((discardError: unknown) =>
+      ctx.auth.logger.warn("gatehouse: could not remove the token of an unsent mail", discardError),
+    );
+    throw error;
+  }
 }
 
 /** Creates a verification token for the user's email and mails the link. */
@@ -30,7 +53,9 @@ export async function sendVerificationMail(
   const url = new URL(`${ctx.apiURL}/verify-email`);
   url.searchParams.set("token", token);
   if (callbackURL) url.searchParams.set("callbackURL", callbackURL);
-  await ctx.auth.mail.sendVerificationEmail({ user, url: url.href, token }, ctx.request);
+  await deliverOrDiscardToken(ctx, "email-verification", token, () =>
+    ctx.auth.mail.sendVerificationEmail({ user, url: url.href, token }, ctx.request),
+  );
 }
 
 /** Resends the verification mail; the answer is the same whether or not the email is known. */

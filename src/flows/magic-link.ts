@@ -4,7 +4,7 @@ import type { Store } from "../core/store.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
 import { sha256Hex } from "../crypto/hash.js";
 import { magicLinkEmail } from "../email/templates.js";
-import { assertSafeCallback } from "./email-verification.js";
+import { assertSafeCallback, deliverOrDiscardToken } from "./email-verification.js";
 import { issueSession } from "./issue-session.js";
 import { normalizeEmail } from "./password.js";
 import { consumeOneTimeToken, createOneTimeToken } from "./verification-token.js";
@@ -130,6 +130,8 @@ export function assertSafeMagicLinkCallbacks(ctx: Ctx, callbacks: MagicLinkCallb
  * mailer. The link is made whether or not a user has the email, so the answer and the work
  * done are the same for both: nothing tells a caller which addresses have accounts.
  *
+ * When sending fails the token is removed again (see {@link deliverOrDiscardToken}).
+ *
  * @throws {AuthError} 403 for an unsafe callback URL; `EMAIL_DELIVERY_FAILED` when the mailer fails.
  */
 export async function sendMagicLink(
@@ -147,19 +149,20 @@ export async function sendMagicLink(
   if (input.callbackURL) url.searchParams.set("callbackURL", input.callbackURL);
   if (input.newUserCallbackURL) url.searchParams.set("newUserCallbackURL", input.newUserCallbackURL);
   if (input.errorCallbackURL) url.searchParams.set("errorCallbackURL", input.errorCallbackURL);
-  if (options.sendMagicLink) {
-    await options.sendMagicLink({ email, url: url.href, token, metadata: input.metadata }, ctx.request);
-  } else {
-    await ctx.auth.mailer.send({
-      to: email,
-      ...magicLinkEmail({
-        url: url.href,
-        user: { email },
-        appName: ctx.auth.appName,
-        expiresIn: options.expiresIn,
-      }),
-    });
-  }
+  const { sendMagicLink: custom } = options;
+  await deliverOrDiscardToken(ctx, MAGIC_LINK_PURPOSE, token, () =>
+    custom
+      ? custom({ email, url: url.href, token, metadata: input.metadata }, ctx.request)
+      : ctx.auth.mailer.send({
+          to: email,
+          ...magicLinkEmail({
+            url: url.href,
+            user: { email },
+            appName: ctx.auth.appName,
+            expiresIn: options.expiresIn,
+          }),
+        }),
+  );
   return { status: true };
 }
 

@@ -1,7 +1,7 @@
 import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import type { UserRecord } from "../core/types.js";
-import { assertSafeCallback } from "./email-verification.js";
+import { assertSafeCallback, deliverOrDiscardToken } from "./email-verification.js";
 import { checkPasswordPolicy, credentialAccount, normalizeEmail } from "./password.js";
 import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken } from "./verification-token.js";
 
@@ -34,7 +34,9 @@ export async function requestPasswordReset(
   );
   const url = new URL(`${ctx.apiURL}/reset-password/${token}`);
   url.searchParams.set("callbackURL", redirectTo ?? "/");
-  await ctx.auth.mail.sendResetPassword({ user, url: url.href, token }, ctx.request);
+  await deliverOrDiscardToken(ctx, "reset-password", token, () =>
+    ctx.auth.mail.sendResetPassword({ user, url: url.href, token }, ctx.request),
+  );
   return { status: true, message: SENT };
 }
 
