@@ -26,7 +26,8 @@ export interface MailerOptions {
  * Creates the mailer used by the email flows (verification, password reset, change of email).
  *
  * - SMTP URL: a nodemailer transporter is created on first send (nodemailer is loaded lazily,
- *   so apps that never send mail never load it).
+ *   so apps that never send mail never load it), with {@link SMTP_TIMEOUTS} unless the URL
+ *   sets its own.
  * - Transporter: its `sendMail` is called with `from` filled in.
  * - Function: called with `from` filled in.
  * - No transport: `configured` is `false` and `send` prints the message (recipient, subject and
@@ -83,10 +84,38 @@ function transporterSender(transporter: MailTransporter): SendEmailFunction {
   };
 }
 
+/**
+ * Timeouts for SMTP URLs, in ms. nodemailer's own are 2 minutes to connect, 30 s for the
+ * greeting and 10 minutes of silence; a request that sends mail (sign-up, password reset)
+ * would hang that long behind a mail server the network swallows, rather than answering
+ * EMAIL_DELIVERY_FAILED. A URL that sets one (`?greetingTimeout=...`) keeps its own.
+ */
+export const SMTP_TIMEOUTS = {
+  connectionTimeout: 10_000,
+  greetingTimeout: 10_000,
+  socketTimeout: 30_000,
+} as const;
+
+/** `url` with {@link SMTP_TIMEOUTS} added as query parameters where it sets none of its own. */
+export function withSmtpTimeouts(url: string): string {
+  const hash = url.indexOf("#");
+  const base = hash < 0 ? url : url.slice(0, hash);
+  const rest = hash < 0 ? "" : url.slice(hash);
+  const query = base.indexOf("?");
+  const given = new URLSearchParams(query < 0 ? "" : base.slice(query + 1));
+  const missing = Object.entries(SMTP_TIMEOUTS)
+    .filter(([name]) => !given.has(name))
+    .map(([name, ms]) => `${name}=${ms}`);
+  if (missing.length === 0) return url;
+  const separator = query < 0 ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
+  return `${base}${separator}${missing.join("&")}${rest}`;
+}
+
 function smtpSender(url: string): SendEmailFunction {
   let transporter: Promise<MailTransporter> | undefined;
+  const configured = withSmtpTimeouts(url);
   return async (message) => {
-    transporter ??= import("nodemailer").then((mod) => mod.default.createTransport(url));
+    transporter ??= import("nodemailer").then((mod) => mod.default.createTransport(configured));
     let smtp: MailTransporter;
     try {
       smtp = await transporter;

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMailer, EmailDeliveryError } from "../../src/email/mailer.js";
+import { createMailer, EmailDeliveryError, SMTP_TIMEOUTS, withSmtpTimeouts } from "../../src/email/mailer.js";
 import type { EmailMessage } from "../../src/email/types.js";
 
 interface Received {
@@ -155,5 +155,32 @@ describe("createMailer delivery failure", () => {
 
   it("rejects an unsupported transport at creation", () => {
     expect(() => createMailer({ from: FROM, transport: 42 as unknown as string })).toThrow(TypeError);
+  });
+});
+
+describe("SMTP URL timeouts", () => {
+  it("adds bounded connect, greeting and socket timeouts to an SMTP URL that sets none", () => {
+    // nodemailer's defaults (2 min to connect, 30 s greeting) would hold a request that long.
+    const url = withSmtpTimeouts("smtps://user:p%40ss@mail.example.test:465");
+    const options = (
+      nodemailer.createTransport(url) as unknown as { transporter: { options: Record<string, unknown> } }
+    ).transporter.options;
+    expect(options).toMatchObject({
+      ...SMTP_TIMEOUTS,
+      host: "mail.example.test",
+      port: 465,
+      secure: true,
+      auth: { user: "user", pass: "p@ss" },
+    });
+    expect(SMTP_TIMEOUTS.connectionTimeout).toBeLessThan(120_000);
+    expect(SMTP_TIMEOUTS.greetingTimeout).toBeLessThan(30_000);
+  });
+
+  it("keeps the URL's own values and other parameters", () => {
+    expect(withSmtpTimeouts("smtp://h:25?greetingTimeout=500&ignoreTLS=true")).toBe(
+      "smtp://h:25?greetingTimeout=500&ignoreTLS=true&connectionTimeout=10000&socketTimeout=30000",
+    );
+    const all = "smtp://h?connectionTimeout=1&greetingTimeout=2&socketTimeout=3";
+    expect(withSmtpTimeouts(all)).toBe(all);
   });
 });
