@@ -36,7 +36,7 @@ function runProbe(
   });
 }
 
-describe.skipIf(!up)("a pool Gatehouse makes from a postgres:// URL", () => {
+describe.skipIf(!up).concurrent("a pool Gatehouse makes from a postgres:// URL", () => {
   it.fails("survives a connection cut in the middle of a query (answers 503)", async () => {
     const result = await runProbe("mid-query");
     expect(result.stderr).not.toContain("Unhandled 'error' event");

@@ -182,7 +182,11 @@ describe.skipIf(!db)("PostgreSQL outage under load", () => {
     await Promise.all([chaos(), worker(0), worker(1), worker(2)]);
     const during = outcomes.slice(warmup);
     const counts = tally(during);
-    console.info("postgres outage, mixed load:", counts);
+    console.info("postgres outage, mixed load:", counts, {
+      // Each of these would have ended the process without the listeners support.ts adds.
+      driverErrorsOnIdleClients: pg.driverErrors.pool.length,
+      driverErrorsOnCheckedOutClients: pg.driverErrors.client.length,
+    });
 
     expect(during.length).toBeGreaterThan(0);
     for (const o of during) {
