@@ -21,6 +21,28 @@ export interface KyselyAdapterOptions {
   dialect: SqlDialect;
   /** When true, `close()` destroys the Kysely instance (and its pool). Defaults to false. */
   ownsConnection?: boolean;
+  /**
+   * SQLite only: the better-sqlite3 Database under `db`. Given, point lookups (the session
+   * check's two reads) run through statements prepared once and kept, instead of Kysely's
+   * driver preparing each query anew; everything else still goes through Kysely.
+   */
+  sqlite?: SqliteStatementSource;
+}
+
+/** The part of a better-sqlite3 Database that cached point lookups use. */
+export interface SqliteStatementSource {
+  prepare(sql: string): { all(...parameters: unknown[]): unknown[] };
+}
+
+/**
+ * Prepared point-lookup statements of one SQLite connection, and whether a transaction holds
+ * that connection now: while one does, lookups from outside it go through Kysely, which waits
+ * for the transaction to end (a direct read would see its uncommitted rows).
+ */
+interface SqliteLookups {
+  source: SqliteStatementSource;
+  statements: Map<string, { all(...parameters: unknown[]): unknown[] }>;
+  openTransactions: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tables and columns come from the runtime schema, so there is no static DB type
@@ -57,7 +79,11 @@ function whereSql(clause: RawBuilder<SqlBool> | null): RawBuilder<unknown> {
  */
 export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Adapter {
   const models = resolveSchema(options.schema);
-  return makeAdapter(db, models, options, false, new Map());
+  const sqlite: SqliteLookups | null =
+    options.sqlite && options.dialect === "sqlite"
+      ? { source: options.sqlite, statements: new Map(), openTransactions: 0 }
+      : null;
+  return makeAdapter(db, models, options, false, { sql: new Map(), sqlite });
 }
 
 /**
@@ -65,7 +91,10 @@ export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Ada
  * list: the session check runs two of these per request, and rebuilding and compiling the
  * query tree each time was most of its cost. `null` marks a shape that is not cached.
  */
-type PointLookups = Map<string, string | null>;
+interface PointLookups {
+  sql: Map<string, string | null>;
+  sqlite: SqliteLookups | null;
+}
 
 function makeAdapter(
   db: AnyKysely,
@@ -120,9 +149,18 @@ function makeAdapter(
           !Array.isArray(w.value),
       );
     const key = point ? `${model.key}|${where.map((w) => w.field).join(",")}` : "";
-    const cached = point ? pointLookups.get(key) : null;
+    const cached = point ? pointLookups.sql.get(key) : null;
     if (cached) {
       const parameters = [...where!.map((w) => encodeEquality(dialect, model, w)), 1];
+      const direct = pointLookups.sqlite;
+      if (direct && (inTransaction || direct.openTransactions === 0)) {
+        let statement = direct.statements.get(cached);
+        if (!statement) {
+          statement = direct.source.prepare(cached);
+          direct.statements.set(cached, statement);
+        }
+        return (statement.all(parameters) as Record<string, unknown>[]).map((raw) => decodeRow(model, raw));
+      }
       const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(cached, parameters));
       return result.rows.map((raw) => decodeRow(model, raw));
     }
@@ -139,7 +177,7 @@ function makeAdapter(
       const same =
         compiled.parameters.length === expected.length &&
         compiled.parameters.every((p, i) => Object.is(p, expected[i]) || sameValue(p, expected[i]));
-      pointLookups.set(key, same ? compiled.sql : null);
+      pointLookups.sql.set(key, same ? compiled.sql : null);
     }
     const result = await db.executeQuery(compiled);
     return result.rows.map((raw) => decodeRow(model, raw));
@@ -229,9 +267,14 @@ function makeAdapter(
       }),
     transaction: (fn) => {
       if (inTransaction) return fn(adapter);
+      const direct = pointLookups.sqlite;
+      // Counted from before BEGIN until after COMMIT or ROLLBACK, so no direct read slips in.
+      if (direct) direct.openTransactions += 1;
       return guard(() =>
         db.transaction().execute((trx) => fn(makeAdapter(trx, models, options, true, pointLookups))),
-      );
+      ).finally(() => {
+        if (direct) direct.openTransactions -= 1;
+      });
     },
     migrate: () => guard(() => runMigration(db, dialect, models)),
     planMigration: () => guard(async () => (await planMigration(db, dialect, models)).map((q) => q.sql)),

@@ -18,7 +18,8 @@ type Store = Map<string, Map<string, Row>>;
  * An adapter that keeps rows in process memory: for tests and demos, never for production.
  * It enforces unique fields (throwing {@link UniqueViolationError}), applies `onDelete` of
  * references, returns copies, and rolls a transaction back by restoring a snapshot. Writes
- * and transactions are serialized, so a rollback never undoes another caller's write.
+ * and transactions are serialized, so a rollback never undoes another caller's write, and
+ * reads from outside an open transaction wait for it, so they never see rows it may undo.
  */
 export function memoryAdapter(schema: Schema): Adapter {
   const models = resolveSchema(schema);
@@ -153,15 +154,24 @@ export function memoryAdapter(schema: Schema): Adapter {
     );
     return result;
   };
+  let openTransactions = 0;
+  const read =
+    <A, T>(run: (args: A) => Promise<T>) =>
+    (args: A): Promise<T> =>
+      openTransactions > 0 ? exclusive(() => run(args)) : run(args);
   const root: Adapter = {
     ...adapter,
+    findOne: read(adapter.findOne),
+    findMany: read(adapter.findMany),
+    count: read(adapter.count),
     create: (args) => exclusive(() => adapter.create(args)),
     update: (args) => exclusive(() => adapter.update(args)),
     updateMany: (args) => exclusive(() => adapter.updateMany(args)),
     delete: (args) => exclusive(() => adapter.delete(args)),
     deleteMany: (args) => exclusive(() => adapter.deleteMany(args)),
-    transaction: (fn) =>
-      exclusive(async () => {
+    transaction: (fn) => {
+      openTransactions += 1;
+      return exclusive(async () => {
         const snapshot = structuredClone(store);
         try {
           return await fn(adapter);
@@ -170,7 +180,10 @@ export function memoryAdapter(schema: Schema): Adapter {
           for (const [key, rows] of snapshot) store.set(key, rows);
           throw error;
         }
-      }),
+      }).finally(() => {
+        openTransactions -= 1;
+      });
+    },
   };
   return root;
 }

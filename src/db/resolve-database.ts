@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from "kysely";
 import type { Adapter, AdapterFactory } from "./adapter.js";
-import { kyselyAdapter } from "./kysely-adapter.js";
+import { kyselyAdapter, type SqliteStatementSource } from "./kysely-adapter.js";
 import type { Schema } from "./schema.js";
 import type { SqlDialect } from "./sql-dialect.js";
 
@@ -63,10 +63,11 @@ function sqliteKysely(database: BetterSqliteLike): Kysely<unknown> {
   return new Kysely({ dialect: new SqliteDialect({ database: database as never }) });
 }
 
-function sqliteFromPath(path: string): Kysely<unknown> {
+function sqliteFromPath(path: string): { db: Kysely<unknown>; sqlite: BetterSqliteLike } {
   const Database = loadDriver<new (file: string) => BetterSqliteLike>("better-sqlite3", "a SQLite URL");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  return sqliteKysely(new Database(path));
+  const sqlite = new Database(path);
+  return { db: sqliteKysely(sqlite), sqlite };
 }
 
 function sqlitePath(url: string): string {
@@ -75,11 +76,11 @@ function sqlitePath(url: string): string {
   return rest.startsWith("//") ? rest.slice(2) : rest;
 }
 
-function fromUrl(url: string): { db: Kysely<unknown>; dialect: SqlDialect } {
+function fromUrl(url: string): { db: Kysely<unknown>; dialect: SqlDialect; sqlite?: BetterSqliteLike } {
   if (url.startsWith("sqlite:") || url.startsWith("file:")) {
     const path = sqlitePath(url);
     if (path === "") throw new TypeError(`database: "${url}" names no file; ${ACCEPTED}`);
-    return { db: sqliteFromPath(path), dialect: "sqlite" };
+    return { ...sqliteFromPath(path), dialect: "sqlite" };
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pg = loadDriver<{ Pool: new (config: object) => unknown }>("pg", "a postgres:// URL");
@@ -108,12 +109,22 @@ function isAdapter(value: object): value is Adapter {
  * the other forms the caller keeps ownership. Anything else throws a TypeError.
  */
 export function resolveAdapter(database: unknown, schema: Schema): Adapter {
-  const wrap = (db: Kysely<unknown>, dialect: SqlDialect, ownsConnection = false): Adapter =>
-    kyselyAdapter(db, { schema, dialect, ownsConnection });
+  const wrap = (
+    db: Kysely<unknown>,
+    dialect: SqlDialect,
+    more: { ownsConnection?: boolean; sqlite?: BetterSqliteLike | undefined } = {},
+  ): Adapter =>
+    kyselyAdapter(db, {
+      schema,
+      dialect,
+      ownsConnection: more.ownsConnection ?? false,
+      // Where the better-sqlite3 handle is ours to see, point lookups use cached statements.
+      ...(more.sqlite ? { sqlite: more.sqlite as unknown as SqliteStatementSource } : {}),
+    });
 
   if (typeof database === "string") {
-    const { db, dialect } = fromUrl(database);
-    return wrap(db, dialect, true);
+    const { db, dialect, sqlite } = fromUrl(database);
+    return wrap(db, dialect, { ownsConnection: true, sqlite });
   }
   if (typeof database === "function") {
     const adapter: unknown = (database as AdapterFactory)(schema);
@@ -136,8 +147,10 @@ export function resolveAdapter(database: unknown, schema: Schema): Adapter {
     }
     return wrap(value.db as Kysely<unknown>, type);
   }
-  if (has(value, "prepare", "pragma"))
-    return wrap(sqliteKysely(value as unknown as BetterSqliteLike), "sqlite");
+  if (has(value, "prepare", "pragma")) {
+    const sqlite = value as unknown as BetterSqliteLike;
+    return wrap(sqliteKysely(sqlite), "sqlite", { sqlite });
+  }
   if (has(value, "connect", "query") && ("totalCount" in value || value.constructor?.name === "Pool")) {
     return wrap(new Kysely({ dialect: new PostgresDialect({ pool: value as never }) }), "postgres");
   }

@@ -297,6 +297,23 @@ export function runAdapterContract(
       expect(ids).toEqual(["c1", "o1"]);
     });
 
+    it("never shows a point lookup from outside a transaction the rows it has not committed", async () => {
+      const where = [{ field: "code", value: "T1" }];
+      // Warm the lookup's shape first, so the repeated-lookup path (cached SQL, and on SQLite a
+      // kept prepared statement) is the one under test.
+      expect(await db.findOne({ model: "item", where })).toBeNull();
+      let outside: Promise<Row | null> | undefined;
+      const failing = db.transaction(async (tx) => {
+        await tx.create({ model: "item", data: item("t1", { code: "T1" }) });
+        outside = db.findOne({ model: "item", where });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("boom");
+      });
+      await expect(failing).rejects.toThrow("boom");
+      expect(await outside).toBeNull();
+      expect(await db.findOne({ model: "item", where })).toBeNull();
+    });
+
     it("cascades deletes along references", async () => {
       await db.create({ model: "user", data: user("u1") });
       await db.create({ model: "user", data: user("u2") });
