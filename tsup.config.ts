@@ -29,4 +29,5 @@ export default defineConfig({
   shims: true,
   splitting: true,
   sourcemap: false,
+  noExternal: ["kysely", "zod"],
 });

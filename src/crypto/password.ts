@@ -1,6 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
-import bcrypt from "bcryptjs";
+
+// The argon2 addon and bcryptjs load on the first hash or check, not with the package: an app
+// that only checks sessions (most requests, and every cold start) never needs them.
+let argon2: Promise<typeof import("@node-rs/argon2")> | undefined;
+const loadArgon2 = (): Promise<typeof import("@node-rs/argon2")> => {
+  argon2 ??= import("@node-rs/argon2");
+  return argon2;
+};
+const argon2Hash = async (password: string, options: import("@node-rs/argon2").Options): Promise<string> =>
+  (await loadArgon2()).hash(password, options);
+const argon2Verify = async (hash: string, password: string): Promise<boolean> =>
+  (await loadArgon2()).verify(hash, password);
+const bcryptCompare = async (password: string, hash: string): Promise<boolean> =>
+  (await import("bcryptjs")).default.compare(password, hash);
 
 /** Longest password {@link hashPassword} accepts, in UTF-16 code units. */
 export const MAX_PASSWORD_LENGTH = 4096;
@@ -46,7 +58,7 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   if (typeof hash !== "string" || typeof password !== "string") return false;
   try {
     if (ARGON2_PHC.test(hash)) return await withNormalisation(password, (p) => argon2Verify(hash, p));
-    if (BCRYPT.test(hash)) return await withNormalisation(password, (p) => bcrypt.compare(p, hash));
+    if (BCRYPT.test(hash)) return await withNormalisation(password, (p) => bcryptCompare(p, hash));
     const scryptMatch = BETTER_AUTH_SCRYPT.exec(hash);
     if (scryptMatch) return await verifyBetterAuthScrypt(scryptMatch[1]!, scryptMatch[2]!, password);
   } catch {

@@ -1,5 +1,5 @@
 import { hkdfSync } from "node:crypto";
-import { CompactEncrypt, compactDecrypt } from "jose";
+import { loadJose } from "./jose.js";
 import { hmacSha256Base64url, timingSafeEqualString } from "./hash.js";
 
 /**
@@ -131,6 +131,7 @@ export async function encryptJSON(payload: unknown, options: EncryptJSONOptions)
   }
   const envelope: Envelope = { exp: Math.floor(Date.now() / 1000) + Math.floor(options.maxAge), payload };
   const key = deriveKey(options.secrets[0]!, options.purpose);
+  const { CompactEncrypt } = await loadJose();
   return new CompactEncrypt(encoder.encode(JSON.stringify(envelope)))
     .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
     .encrypt(key);
@@ -148,6 +149,7 @@ export async function decryptJSON<T = unknown>(
 ): Promise<T | null> {
   assertSecrets(options.secrets, "decryptJSON");
   if (typeof token !== "string" || token.length === 0) return null;
+  const { compactDecrypt } = await loadJose();
   for (const secret of options.secrets) {
     let plaintext: Uint8Array;
     try {

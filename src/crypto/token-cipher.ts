@@ -1,4 +1,4 @@
-import { CompactEncrypt, compactDecrypt } from "jose";
+import { loadJose } from "./jose.js";
 import { deriveKey } from "./signing.js";
 
 /** Marks values sealed by {@link sealToken}; anything without it is a legacy plaintext value. */
@@ -15,6 +15,7 @@ const decoder = new TextDecoder();
 export async function sealToken(value: string, secrets: readonly string[], purpose: string): Promise<string> {
   const secret = secrets[0];
   if (!secret) throw new TypeError("sealToken: at least one secret is required");
+  const { CompactEncrypt } = await loadJose();
   const jwe = await new CompactEncrypt(encoder.encode(value))
     .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
     .encrypt(deriveKey(secret, purpose));
@@ -34,6 +35,7 @@ export async function openToken(
   if (typeof value !== "string" || value === "") return null;
   if (!value.startsWith(PREFIX)) return value;
   const jwe = value.slice(PREFIX.length);
+  const { compactDecrypt } = await loadJose();
   for (const secret of secrets) {
     try {
       const { plaintext } = await compactDecrypt(jwe, deriveKey(secret, purpose), {

@@ -1,4 +1,4 @@
-import { importPKCS8, SignJWT } from "jose";
+import { loadJose } from "../crypto/jose.js";
 import { mergeProviderConfig, type OAuthConfig, type OAuthUserConfig, type ProviderUser } from "./types.js";
 
 /** The claims of an Apple identity token (Sign in with Apple REST API). */
@@ -115,6 +115,7 @@ export async function appleClientSecret(options: AppleClientSecretOptions): Prom
     throw new TypeError(
       `appleClientSecret: expiresIn must be a whole number of seconds from 1 to ${APPLE_CLIENT_SECRET_MAX_AGE} (six months)`,
     );
+  const { importPKCS8, SignJWT } = await loadJose();
   const key = typeof privateKey === "string" ? await importPKCS8(privateKey, "ES256") : privateKey;
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})

@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, decodeProtectedHeader, importJWK, type JWTPayload, jwtVerify } from "jose";
+import type { createRemoteJWKSet, JWTPayload } from "jose";
 import * as oauth from "oauth4webapi";
+import { loadJose } from "../crypto/jose.js";
 import { isAllowedProviderURL, isLoopbackHttp, type ResolvedProvider } from "./resolve.js";
 import type { ProviderUser, TokenSet } from "./types.js";
 
@@ -168,6 +169,7 @@ export class ProviderClient {
         if ("key" in key && typeof CryptoKey !== "undefined" && key.key instanceof CryptoKey)
           return oauth.PrivateKeyJwt(key as oauth.PrivateKey);
         const jwk = key as JsonWebKey & { kid?: string; alg?: string };
+        const { importJWK } = await loadJose();
         const imported = (await importJWK(jwk, jwk.alg ?? "RS256")) as CryptoKey;
         return oauth.PrivateKeyJwt(jwk.kid ? { key: imported, kid: jwk.kid } : imported);
       }
@@ -303,6 +305,7 @@ export class ProviderClient {
     idToken: string,
   ): Promise<void> {
     const p = this.provider;
+    const { decodeProtectedHeader, jwtVerify } = await loadJose();
     const alg = decodeProtectedHeader(idToken).alg ?? "";
     if (alg.startsWith("HS")) {
       if (p.idTokenAlg !== alg || !p.clientSecret) throw new Error(`unexpected ID token algorithm ${alg}`);
@@ -491,6 +494,7 @@ export class ProviderClient {
     const server = await this.authorizationServer();
     if (!server.jwks_uri)
       throw new ProviderFlowError("provider_misconfigured", `${p.id}: the issuer has no jwks_uri`);
+    const { createRemoteJWKSet, jwtVerify } = await loadJose();
     if (!this.#jwks)
       this.#jwks = createRemoteJWKSet(new URL(server.jwks_uri), { timeoutDuration: REQUEST_TIMEOUT_MS });
     try {

@@ -1,12 +1,6 @@
 import { hkdfSync, randomUUID } from "node:crypto";
-import {
-  base64url,
-  calculateJwkThumbprint,
-  decodeProtectedHeader,
-  EncryptJWT,
-  type JWTPayload,
-  jwtDecrypt,
-} from "jose";
+import type { JWTPayload } from "jose";
+import { loadJose } from "../crypto/jose.js";
 
 /**
  * Session JWTs in Auth.js's wire format, so a session cookie issued by Auth.js (`@auth/core`,
@@ -125,6 +119,7 @@ export async function encodeSessionJWT(params: EncodeSessionJWTParams): Promise<
   }
   const { key, kid } = await encryptionKey(secrets[0]!, params.salt, ENC_DEFAULT);
   const iat = Math.floor(Date.now() / 1000);
+  const { EncryptJWT } = await loadJose();
   return new EncryptJWT({ ...params.token })
     .setProtectedHeader({ alg: ALG, enc: ENC_DEFAULT, kid })
     .setIssuedAt(iat)
@@ -148,6 +143,7 @@ export async function decodeSessionJWT(params: DecodeSessionJWTParams): Promise<
   assertSalt(params.salt, "decodeSessionJWT");
   const { token, salt } = params;
   if (typeof token !== "string" || token === "") return null;
+  const { decodeProtectedHeader, jwtDecrypt } = await loadJose();
 
   let kid: unknown;
   let enc: unknown;
@@ -216,8 +212,9 @@ function deriveEncryptionKey(secret: string, salt: string, enc: string): Uint8Ar
 }
 
 /** RFC 7638 thumbprint of the key as an `oct` JWK, with SHA-(key bits), as Auth.js computes it. */
-function thumbprint(key: Uint8Array): Promise<string> {
+async function thumbprint(key: Uint8Array): Promise<string> {
   const digest = key.byteLength === 64 ? "sha512" : "sha256";
+  const { base64url, calculateJwkThumbprint } = await loadJose();
   return calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, digest);
 }
 
