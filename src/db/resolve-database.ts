@@ -63,6 +63,28 @@ function sqliteKysely(database: BetterSqliteLike): Kysely<unknown> {
   return new Kysely({ dialect: new SqliteDialect({ database: database as never }) });
 }
 
+interface PgPoolLike {
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(
+    event: "connect",
+    listener: (client: { on(event: "error", listener: () => void): unknown }) => void,
+  ): unknown;
+  listenerCount(event: string): number;
+}
+
+/**
+ * Kysely over a pg Pool that survives its connections dying. pg emits 'error' on the pool when
+ * an idle connection dies and on a client when its connection dies while checked out; with
+ * no listener Node ends the process. The failed query already rejects (and is answered 503),
+ * so these listeners only keep the process alive; the pool replaces the dead connection. A
+ * pool the app passed keeps its own 'error' listener if it has one.
+ */
+function postgresKysely(pool: PgPoolLike): Kysely<unknown> {
+  if (pool.listenerCount("error") === 0) pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return new Kysely({ dialect: new PostgresDialect({ pool: pool as never }) });
+}
+
 function sqliteFromPath(path: string): { db: Kysely<unknown>; sqlite: BetterSqliteLike } {
   const Database = loadDriver<new (file: string) => BetterSqliteLike>("better-sqlite3", "a SQLite URL");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -84,8 +106,10 @@ function fromUrl(url: string): { db: Kysely<unknown>; dialect: SqlDialect; sqlit
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pg = loadDriver<{ Pool: new (config: object) => unknown }>("pg", "a postgres:// URL");
-    const pool = new pg.Pool({ connectionString: url });
-    return { db: new Kysely({ dialect: new PostgresDialect({ pool: pool as never }) }), dialect: "postgres" };
+    // pg waits forever for a connection by default; a network that swallows packets would
+    // hold every request. Ten seconds, then the request is answered 503.
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    return { db: postgresKysely(pool as unknown as PgPoolLike), dialect: "postgres" };
   }
   if (url.startsWith("mysql://") || url.startsWith("mariadb://")) {
     const mysql = loadDriver<{ createPool: (config: object) => unknown }>("mysql2", "a mysql:// URL");
@@ -152,7 +176,7 @@ export function resolveAdapter(database: unknown, schema: Schema): Adapter {
     return wrap(sqliteKysely(sqlite), "sqlite", { sqlite });
   }
   if (has(value, "connect", "query") && ("totalCount" in value || value.constructor?.name === "Pool")) {
-    return wrap(new Kysely({ dialect: new PostgresDialect({ pool: value as never }) }), "postgres");
+    return wrap(postgresKysely(value as unknown as PgPoolLike), "postgres");
   }
   // mysql2/promise pools wrap the callback pool Kysely needs in `.pool`.
   const inner = value.pool as Record<string, unknown> | undefined;

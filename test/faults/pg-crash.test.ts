@@ -1,12 +1,9 @@
 /**
- * Known bug, pinned (issue #6, item 5.1): with `database: "postgres://..."` Gatehouse makes
- * the pg Pool itself, and attaches no 'error' listener to it or to its clients. When the
- * connection dies, pg emits 'error' on the pool (client idle) or on the client (checked out
- * by Kysely for a query), nobody listens, and Node ends the process. The probe runs in a
- * child process so the crash cannot take the test runner with it.
- *
- * These are `it.fails` until the pool made in src/db/resolve-database.ts (and, ideally, pools
- * handed to the Kysely adapter) get listeners; then they pass and `.fails` must go.
+ * A pool Gatehouse makes from a postgres:// URL survives its connections dying (issue #6,
+ * item 5.1). pg emits 'error' on the pool when an idle connection dies and on the client when
+ * one dies while Kysely holds it for a query; with nobody listening, Node ends the process.
+ * The probe runs in a child process so a crash cannot take the test runner with it. Both
+ * tests failed before src/db/resolve-database.ts attached listeners.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -37,14 +34,14 @@ function runProbe(
 }
 
 describe.skipIf(!up).concurrent("a pool Gatehouse makes from a postgres:// URL", () => {
-  it.fails("survives a connection cut in the middle of a query (answers 503)", async () => {
+  it("survives a connection cut in the middle of a query (answers 503)", async () => {
     const result = await runProbe("mid-query");
     expect(result.stderr).not.toContain("Unhandled 'error' event");
     expect(result.stdout).toContain("answer 503");
     expect(result.code).toBe(0);
   });
 
-  it.fails("survives a connection cut while idle in the pool", async () => {
+  it("survives a connection cut while idle in the pool", async () => {
     const result = await runProbe("idle");
     expect(result.stderr).not.toContain("Unhandled 'error' event");
     expect(result.stdout).toContain("alive");
