@@ -14,7 +14,7 @@ import { fromSocialOptions, resolveProvider } from "./providers/resolve.js";
 import type { CredentialsConfig, EmailConfig } from "./providers/types.js";
 import { SessionManager } from "./session/manager.js";
 import { normalizeOrigin } from "./http/origin.js";
-import { checkRule } from "./http/rate-limit.js";
+import { rateLimitSchema } from "./http/rate-limit-database.js";
 import { type Api, createApi } from "./core/api.js";
 import type { AuthContext, MailHooks, PasswordPolicy } from "./core/context.js";
 import type { AnyEndpoint } from "./core/endpoint.js";
@@ -24,6 +24,7 @@ import type { PluginEndpoints } from "./core/plugin.js";
 import type { AuthOptions, Logger, SessionWithUser } from "./core/options.js";
 import type { UserRecord } from "./core/types.js";
 import { Router } from "./core/router.js";
+import { resolveRateLimit } from "./core/rate-limit-options.js";
 import { resolveSecrets } from "./core/secret.js";
 import { Store } from "./core/store.js";
 
@@ -154,6 +155,7 @@ export function createAuth<const Options extends AuthOptions>(
   if (options.session?.additionalFields)
     extensions.push({ session: { fields: options.session.additionalFields } });
   for (const p of plugins) if (p.schema) extensions.push(p.schema);
+  if (options.rateLimit?.storage === "database") extensions.push(rateLimitSchema);
   const schema = mergeSchema(baseSchema, ...extensions);
 
   const adapter: Adapter =
@@ -366,17 +368,21 @@ export function createAuth<const Options extends AuthOptions>(
   }
   const hooks: AuthHooks[] = [options.hooks ?? {}, ...plugins.map((p) => p.hooks ?? {})];
 
-  const rateLimitRules = new Map<string, { window: number; max: number }>();
-  if (options.rateLimit?.enabled !== false) {
-    for (const p of plugins) {
-      for (const [i, rule] of (p.rateLimit ?? []).entries())
-        rateLimitRules.set(rule.path, checkRule(`plugins: "${p.id}" rateLimit[${i}]`, rule));
-    }
-    for (const [path, rule] of Object.entries(options.rateLimit?.customRules ?? {})) {
-      if (rule === false) rateLimitRules.delete(path);
-      else rateLimitRules.set(path, checkRule(`rateLimit.customRules["${path}"]`, rule));
-    }
-  }
+  const rateLimit = resolveRateLimit(options.rateLimit, {
+    plugins,
+    adapter: options.database === undefined ? undefined : adapter,
+    credentialProviders: [
+      ...credentialProviders.keys(),
+      ...(password.enabled && !credentialProviders.has("password") ? ["password"] : []),
+    ],
+    emailProviders: emailProviders.keys(),
+    logger,
+  });
+  const ipAddressHeaders = options.advanced?.ipAddress?.ipAddressHeaders ?? [];
+  if (!Array.isArray(ipAddressHeaders) || ipAddressHeaders.some((h) => typeof h !== "string" || !h.trim()))
+    throw new TypeError(
+      'advanced.ipAddress.ipAddressHeaders: must be a list of header names, e.g. ["x-real-ip"]',
+    );
 
   const context: AuthContext = {
     options,
@@ -401,7 +407,10 @@ export function createAuth<const Options extends AuthOptions>(
     hooks,
     endpoints,
     production,
-    rateLimitRules,
+    rateLimitRules: rateLimit.rules,
+    rateLimiter: rateLimit.limiter,
+    ipAddressHeaders: ipAddressHeaders.map((h) => h.trim().toLowerCase()),
+    passwordFailures: rateLimit.passwordFailures,
     providers,
     credentialProviders,
     emailProviders,

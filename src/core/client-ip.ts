@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 const addresses = new WeakMap<Request, string>();
 
 /**
@@ -11,4 +13,20 @@ export function setClientIp(request: Request, ip: string): void {
 /** The address recorded for a Request by the edge, if any. */
 export function getClientIp(request: Request | undefined): string | undefined {
   return request ? addresses.get(request) : undefined;
+}
+
+/**
+ * The client address of a request, for rate limits: the first header in `trustedHeaders` that
+ * holds an IP address (the app's proxy sets it; for a list such as X-Forwarded-For, the last
+ * entry, the one the nearest proxy appended, since entries before it come from the client),
+ * else the address the edge recorded (the socket's, or Express's `req.ip`, which honours
+ * `trust proxy`). Without configured headers nothing a client sends is believed.
+ */
+export function clientAddress(request: Request, trustedHeaders: readonly string[]): string | undefined {
+  for (const name of trustedHeaders) {
+    const value = request.headers.get(name);
+    const last = value?.split(",").at(-1)?.trim();
+    if (last && isIP(last.replace(/^\[|\]$/g, ""))) return last;
+  }
+  return getClientIp(request);
 }

@@ -1,4 +1,5 @@
 import type { Adapter } from "../db/adapter.js";
+import type { RateLimiter, RateLimitWindow } from "../http/rate-limit.js";
 import type { Schema } from "../db/schema.js";
 import type { ProviderClient } from "../providers/engine.js";
 import type { CredentialsConfig, EmailConfig } from "../providers/types.js";
@@ -28,6 +29,14 @@ export interface PasswordPolicy {
   needsRehash(hash: string): boolean;
   /** Spends the time of one verify, for unknown users. */
   dummyVerify(password: string): Promise<void>;
+}
+
+/** Resolved per-account limits on failed password sign-ins (`rateLimit.passwordFailures`). */
+export interface PasswordFailurePolicy {
+  /** Consecutive failures answered without delay; each one after that waits longer. */
+  slowDownAfter: number;
+  /** Consecutive failures after which password sign-in needs a password reset. */
+  resetRequiredAfter: number;
 }
 
 /** Resolved email verification settings. */
@@ -87,8 +96,17 @@ export interface AuthContext {
   readonly hooks: readonly AuthHooks[];
   readonly endpoints: Readonly<Record<string, AnyEndpoint>>;
   readonly production: boolean;
-  /** Rate-limit rules by route path (relative to basePath). Empty when rate limiting is off. */
-  readonly rateLimitRules: ReadonlyMap<string, { window: number; max: number }>;
+  /**
+   * Rate-limit rules by path (relative to where each route table is mounted; `false`: off),
+   * from the defaults, plugins and `customRules`. Empty when rate limiting is off.
+   */
+  readonly rateLimitRules: ReadonlyMap<string, RateLimitWindow | false>;
+  /** The per-client, per-path limiter; undefined when rate limiting is off. */
+  readonly rateLimiter: RateLimiter | undefined;
+  /** Request headers a trusted proxy sets to the client's address (`advanced.ipAddress`). */
+  readonly ipAddressHeaders: readonly string[];
+  /** Per-account limits on failed password sign-ins; undefined when off. */
+  readonly passwordFailures: PasswordFailurePolicy | undefined;
   /** Configured OAuth / OIDC providers by id. */
   readonly providers: ReadonlyMap<string, ProviderClient>;
   /** Credentials providers (Auth.js dialect) by id. */

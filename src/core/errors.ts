@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   EMAIL_DELIVERY_FAILED: "The email could not be sent, try again later",
   EMAIL_AND_PASSWORD_DISABLED: "Email and password authentication is not enabled",
   TOO_MANY_REQUESTS: "Too many requests",
+  PASSWORD_RESET_REQUIRED: "Too many failed sign-in attempts: reset your password to sign in with it",
   FORBIDDEN: "Forbidden",
   PROVIDER_NOT_FOUND: "Provider not found",
   PROVIDER_UNAVAILABLE: "The provider could not be reached, try again later",
@@ -67,6 +68,8 @@ export interface AuthErrorOptions {
   cause?: unknown;
   /** Extra JSON fields sent with `code` and `message`. */
   details?: Record<string, unknown>;
+  /** Response headers sent with the error over HTTP (e.g. `retry-after`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -77,6 +80,7 @@ export class AuthError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(status: number, code: ErrorCode, options: AuthErrorOptions = {}) {
     const fallback = (ERROR_CODES as Record<string, string>)[code] ?? code;
@@ -85,6 +89,7 @@ export class AuthError extends Error {
     this.status = status;
     this.code = code;
     this.details = options.details;
+    this.headers = options.headers;
   }
 
   /** The JSON body sent to clients. */

@@ -1,6 +1,5 @@
-import { MemoryRateLimiter } from "../http/rate-limit.js";
 import { readBody } from "./body.js";
-import { getClientIp } from "./client-ip.js";
+import { clientAddress } from "./client-ip.js";
 import { runEndpoint } from "./call.js";
 import type { AuthContext } from "./context.js";
 import { Redirect } from "./endpoint.js";
@@ -10,6 +9,7 @@ import type { Router } from "./router.js";
 /** Turns an error into the `{ code, message }` response; unknown errors are logged and hidden. */
 export function errorResponse(auth: AuthContext, error: unknown, headers = new Headers()): Response {
   const known = toAuthError(auth, error);
+  for (const [name, value] of Object.entries(known.headers ?? {})) headers.set(name, value);
   headers.set("content-type", "application/json");
   headers.set("cache-control", "no-store");
   return new Response(JSON.stringify(known.toJSON()), { status: known.status, headers });
@@ -25,6 +25,7 @@ export function toAuthError(auth: AuthContext, error: unknown): AuthError {
         message: declared,
         cause: error.cause,
         details: error.details,
+        headers: error.headers,
       });
     }
     return error;
@@ -57,7 +58,7 @@ export function toResponse(result: unknown, headers: Headers, status = 200): Res
 /** Builds the Web `handler(request)` of an auth instance. */
 export function createHandler(auth: AuthContext, router: Router): (request: Request) => Promise<Response> {
   const base = auth.basePath;
-  const limiter = new MemoryRateLimiter();
+  const limiter = auth.rateLimiter;
   return async function gatehouseHandler(request: Request): Promise<Response> {
     try {
       const url = new URL(request.url);
@@ -72,20 +73,24 @@ export function createHandler(auth: AuthContext, router: Router): (request: Requ
         const headers = new Headers({ allow: match.allow.join(", ") });
         return errorResponse(auth, new AuthError(405, "METHOD_NOT_ALLOWED"), headers);
       }
-      const rule = auth.rateLimitRules.get(match.endpoint.path);
-      if (rule) {
-        const client =
-          getClientIp(request) ??
-          (auth.trustHost ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined) ??
-          "unknown";
-        const decision = limiter.hit(`${client}|${match.endpoint.path}`, rule);
-        if (!decision.allowed) {
-          const seconds = String(decision.retryAfter);
-          return errorResponse(
-            auth,
-            new AuthError(429, "TOO_MANY_REQUESTS"),
-            new Headers({ "retry-after": seconds, "x-retry-after": seconds }),
-          );
+      if (limiter) {
+        const client = clientAddress(request, auth.ipAddressHeaders);
+        if (!client) limiter.noClientAddress();
+        else {
+          const decision = await limiter.hit({
+            client,
+            basePath: base,
+            route: match.endpoint.path,
+            params: match.params,
+          });
+          if (!decision.allowed) {
+            const seconds = String(decision.retryAfter);
+            return errorResponse(
+              auth,
+              new AuthError(429, "TOO_MANY_REQUESTS"),
+              new Headers({ "retry-after": seconds, "x-retry-after": seconds }),
+            );
+          }
         }
       }
       if (request.method === "HEAD" && match.endpoint.consumesToken) {

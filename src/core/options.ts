@@ -1,4 +1,5 @@
 import type { Adapter } from "../db/adapter.js";
+import type { RedisClientLike } from "../http/rate-limit-redis.js";
 import type { FieldDefinition } from "../db/schema.js";
 import type { EmailMessage, MailTransport } from "../email/types.js";
 import type { AuthHooks, DatabaseHooks } from "./hooks.js";
@@ -227,15 +228,9 @@ export interface AuthOptions {
   hooks?: AuthHooks;
   plugins?: readonly Plugin[];
   /**
-   * Rate limits, per client address and path. Rules come from plugins (e.g. the username
-   * plugin's sign-in) and from `customRules` (path -> rule, or `false` to turn a plugin's rule
-   * off). Kept in memory for now.
+   * Rate limits, on by default in every environment. See {@link RateLimitOptions}.
    */
-  rateLimit?: {
-    /** Default true. */
-    enabled?: boolean;
-    customRules?: Record<string, { window: number; max: number } | false>;
-  };
+  rateLimit?: RateLimitOptions;
   advanced?: {
     /** Cookie name prefix. Default "gatehouse". */
     cookiePrefix?: string;
@@ -243,8 +238,96 @@ export interface AuthOptions {
     useSecureCookies?: boolean;
     /** Turn off the Origin checks (not recommended). */
     disableOriginCheck?: boolean;
+    /** Where the client address (used by rate limits) comes from. */
+    ipAddress?: {
+      /**
+       * Headers your proxy sets to the client's address, tried in order, e.g. `["x-real-ip"]`
+       * or `["cf-connecting-ip"]`. Of a list (X-Forwarded-For) the last entry counts, the one
+       * the nearest proxy added. Default none: the socket's address, or under Express
+       * `req.ip`, which follows `app.set("trust proxy", …)`. Name a header only when a proxy
+       * you control always sets it, else clients choose their own address.
+       */
+      ipAddressHeaders?: string[];
+    };
   };
   logger?: Logger;
+}
+
+/** A rate-limit rule: at most `max` requests per `window` seconds per client address. */
+export interface RateLimitRuleOptions {
+  window: number;
+  max: number;
+}
+
+/**
+ * Rate limits (`rateLimit`), on by default in every environment.
+ *
+ * Per client address and path (an IPv6 client counts by its /64): a general rule for every
+ * auth path, and stricter ones for paths that check a password or send mail. Defaults:
+ *
+ * | Paths | Window | Max |
+ * | --- | --- | --- |
+ * | every other path (`window`, `max`) | 10 s | 100 |
+ * | `/sign-in/*`, `/sign-up/*`, `/change-password`, `/reset-password`, `/delete-user`; browser routes `/signup` and `/callback/<id>` of the password form and Credentials providers | 60 s | 10 |
+ * | `/request-password-reset`, `/send-verification-email`, `/change-email`; browser `/signin/<id>` of Email providers | 60 s | 5 |
+ *
+ * Plugins add their own (username: `/sign-in/username` 3 per 10 s; magic link: 5 per minute).
+ * Over the limit: `429 { code: "TOO_MANY_REQUESTS", message }` with `Retry-After` and
+ * `X-Retry-After` (seconds). Paths are relative to where the routes are mounted (`basePath`
+ * for the JSON API, the `ExpressAuth` mount for the browser routes).
+ *
+ * Per account: see {@link RateLimitOptions.passwordFailures}.
+ *
+ * Calls through `auth.api` are not limited: they come from your own server.
+ */
+export interface RateLimitOptions {
+  /** Every limit here, per address and per account. Default true. */
+  enabled?: boolean;
+  /** Window of the general rule, in seconds. Default 10. */
+  window?: number;
+  /** Requests per window of the general rule. Default 100. */
+  max?: number;
+  /**
+   * Rules by path: `{ "/sign-in/email": { window: 60, max: 3 } }`, a trailing `/*` for every
+   * path under a prefix (`"/sign-in/*"`), or `false` to take a path out of every limit. They
+   * replace the defaults' and plugins' rule for the same path; an exact path wins over a
+   * prefix, a longer prefix over a shorter one.
+   */
+  customRules?: Record<string, RateLimitRuleOptions | false>;
+  /**
+   * Where the counters live. "memory" (default): this process only. "database": the
+   * `rateLimit` table of `database` (create it with `auth.migrate()` / `npx gatehouse migrate`).
+   * "redis": the client in `redis`. Database and Redis are shared by every instance and count
+   * atomically.
+   *
+   * If the database or Redis cannot be reached (or takes over a second), requests are counted
+   * in the process's memory instead: limits stay on, per process, and no request fails or
+   * waits on the limiter. The outage is logged once (`logger.error`), its end once
+   * (`logger.info`), and the shared store is used again as soon as it answers.
+   */
+  storage?: "memory" | "database" | "redis";
+  /**
+   * An ioredis client (`new Redis(url)`), for `storage: "redis"` (implied when given). Keys
+   * start with `gatehouse:rate-limit:` (after the client's own `keyPrefix`). Gatehouse does
+   * not close it.
+   */
+  redis?: RedisClientLike;
+  /**
+   * Per account: consecutive failed password sign-ins for one email (JSON `/sign-in/email`,
+   * the username plugin, the browser password form and Credentials providers that take an
+   * `email`), counted for unknown emails exactly as for known ones. After `slowDownAfter`
+   * failures each attempt must wait (1 s, doubling per failure, at most 15 minutes) and is
+   * answered `429 TOO_MANY_REQUESTS` with `Retry-After` until then, right password or not.
+   * After `resetRequiredAfter` failures password sign-in answers
+   * `403 PASSWORD_RESET_REQUIRED` until the password is reset (NIST SP 800-63B-4 §3.2.2: at
+   * most 100 consecutive failures);
+   * other sign-in methods keep working. A successful password sign-in, a password reset or a
+   * password change clears the count; a count below the reset threshold is forgotten 30 days
+   * after its last failure. Kept in the database (the `verification` table), so it survives
+   * restarts and is shared by every instance. `false` turns it off.
+   * Default `{ slowDownAfter: 5, resetRequiredAfter: 100 }`.
+   */
+  passwordFailures?: { slowDownAfter?: number; resetRequiredAfter?: number } | false;
 }
 
 /** Email message hook for tests and custom transports. */

@@ -3,6 +3,7 @@ import { AuthError } from "../core/errors.js";
 import type { AccountRecord, UserRecord } from "../core/types.js";
 import type { AuthorizedUser } from "../providers/types.js";
 import { normalizeEmail } from "./password.js";
+import { passwordAttemptSucceeded, startPasswordAttempt } from "./password-failures.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
@@ -45,6 +46,10 @@ export async function authorizeCredentials(
 ): Promise<{ user: UserRecord; isNewUser: boolean; authorized: AuthorizedUser }> {
   const provider = ctx.auth.credentialProviders.get(providerId);
   if (!provider) throw new AuthError(404, "PROVIDER_NOT_FOUND");
+  // A form with an email counts its failures with that email's password sign-ins.
+  const attempt = fields.email?.trim()
+    ? await startPasswordAttempt(ctx.auth, normalizeEmail(fields.email))
+    : null;
   let authorized: AuthorizedUser | null;
   try {
     authorized = await provider.authorize(fields, ctx.request);
@@ -54,6 +59,7 @@ export async function authorizeCredentials(
     throw error;
   }
   if (!authorized || typeof authorized !== "object") throw new CredentialsRefused("credentials");
+  await passwordAttemptSucceeded(ctx.auth, attempt);
 
   const { store } = ctx.auth;
   const accountId = authorized.id !== undefined && authorized.id !== null ? String(authorized.id) : undefined;

@@ -5,6 +5,7 @@ import type { UserRecord } from "../core/types.js";
 import type { FieldDefinition } from "../db/schema.js";
 import { isCommonPassword } from "./common-passwords.js";
 import { issueSession } from "./issue-session.js";
+import { passwordAttemptSucceeded, startPasswordAttempt } from "./password-failures.js";
 import { assertSafeCallback, sendVerificationMail } from "./email-verification.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
@@ -182,6 +183,21 @@ export async function verifyCredentials(
   return user;
 }
 
+/**
+ * The password check of a sign-in, inside the per-account limits: refused while `identifier`
+ * (a normalized email) must wait or needs a reset, counted as a failure until the password
+ * proves right, cleared then. Unknown and known identifiers go the same way.
+ */
+export async function verifyPasswordSignIn(
+  ctx: Ctx,
+  input: { identifier: string; user: UserRecord | null; password: string },
+): Promise<UserRecord> {
+  const attempt = await startPasswordAttempt(ctx.auth, input.identifier);
+  const user = await verifyCredentials(ctx, input.user, input.password);
+  await passwordAttemptSucceeded(ctx.auth, attempt);
+  return user;
+}
+
 /** Sign-in with email and password. */
 export async function signInWithPassword(
   ctx: Ctx,
@@ -196,7 +212,7 @@ export async function signInWithPassword(
   const email = normalizeEmail(input.email);
   const { store } = ctx.auth;
   const found = (await store.findOne("user", [{ field: "email", value: email }])) as UserRecord | null;
-  const user = await verifyCredentials(ctx, found, input.password);
+  const user = await verifyPasswordSignIn(ctx, { identifier: email, user: found, password: input.password });
   if (ctx.auth.password.requireEmailVerification && !user.emailVerified) {
     if (ctx.auth.verification.sendOnSignUp) await sendVerificationMail(ctx, user, input.callbackURL);
     throw new AuthError(403, "EMAIL_NOT_VERIFIED");

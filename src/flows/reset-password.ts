@@ -3,6 +3,7 @@ import { AuthError } from "../core/errors.js";
 import type { UserRecord } from "../core/types.js";
 import { assertSafeCallback, deliverOrDiscardToken } from "./email-verification.js";
 import { checkPasswordPolicy, credentialAccount, normalizeEmail } from "./password.js";
+import { clearPasswordFailures } from "./password-failures.js";
 import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken } from "./verification-token.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
@@ -54,7 +55,7 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
   await checkPasswordPolicy(ctx, newPassword);
   const { store, password } = ctx.auth;
   const hash = await password.hash(newPassword);
-  await store.transaction(async (tx) => {
+  const userId = await store.transaction(async (tx) => {
     const result = await consumeOneTimeToken(tx, "reset-password", token);
     if (!result.ok) throw new AuthError(400, "INVALID_TOKEN");
     const userId = String(result.payload.userId);
@@ -63,6 +64,10 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
     else await tx.create("account", { userId, accountId: userId, providerId: "credential", password: hash });
     if (ctx.auth.password.revokeSessionsOnPasswordReset)
       await tx.deleteMany("session", [{ field: "userId", value: userId }]);
+    return userId;
   });
+  // After the transaction: the count lives outside it (see password-failures.ts).
+  const user = (await store.findOne("user", [{ field: "id", value: userId }])) as UserRecord | null;
+  if (user) await clearPasswordFailures(ctx.auth, normalizeEmail(user.email));
   return { status: true };
 }

@@ -12,6 +12,7 @@ import {
   normalizeEmail,
   userJSON,
 } from "./password.js";
+import { clearPasswordFailures } from "./password-failures.js";
 import { createOneTimeToken } from "./verification-token.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
@@ -51,6 +52,8 @@ export async function changePassword(
       token = (await issueSession(ctx, tx, user)).token;
     }
   });
+  // A new password makes earlier guesses at the old one moot.
+  await clearPasswordFailures(ctx.auth, normalizeEmail(user.email));
   void session;
   return { token, user: userJSON(ctx, user) };
 }

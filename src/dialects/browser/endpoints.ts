@@ -4,7 +4,7 @@ import { AuthError, isAuthError } from "../../core/errors.js";
 import { authorizeCredentials, CredentialsRefused } from "../../flows/credentials.js";
 import { issueSession } from "../../flows/issue-session.js";
 import { formPostToQuery, handleOAuthCallback, startOAuth } from "../../flows/oauth.js";
-import { normalizeEmail, signUpWithPassword, verifyCredentials } from "../../flows/password.js";
+import { normalizeEmail, signUpWithPassword, verifyPasswordSignIn } from "../../flows/password.js";
 import { signOut } from "../../flows/user.js";
 import { toAccount } from "../../flows/accounts.js";
 import type { AccountRecord, UserRecord } from "../../core/types.js";
@@ -122,7 +122,7 @@ async function passwordCallback(ctx: Ctx): Promise<unknown> {
     const found = email
       ? ((await ctx.auth.store.findOne("user", [{ field: "email", value: email }])) as UserRecord | null)
       : null;
-    const user = await verifyCredentials(ctx, found, password);
+    const user = await verifyPasswordSignIn(ctx, { identifier: email, user: found, password });
     if (ctx.auth.password.requireEmailVerification && !user.emailVerified)
       return redirectToError(ctx, "CredentialsSignin", { code: "email_not_verified" });
     const account = {
@@ -139,12 +139,22 @@ async function passwordCallback(ctx: Ctx): Promise<unknown> {
     return ctx.redirect(callbackUrl);
   } catch (error) {
     if (isAuthError(error) && error.status < 500)
-      return redirectToError(ctx, "CredentialsSignin", { code: "credentials" });
+      return redirectToError(ctx, "CredentialsSignin", { code: refusalCode(error) });
     throw error;
   }
 }
 
 /** Form values other than the CSRF token and the callback URL (a credentials form's fields). */
+/**
+ * The `code` a refused form sign-in carries: the per-account limits name themselves (they say
+ * nothing about whether the account exists); anything else is Auth.js's plain "credentials".
+ */
+function refusalCode(error: { code: string }): string {
+  if (error.code === "TOO_MANY_REQUESTS") return "too_many_attempts";
+  if (error.code === "PASSWORD_RESET_REQUIRED") return "password_reset_required";
+  return "credentials";
+}
+
 function formFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!body || typeof body !== "object") return out;
@@ -178,7 +188,7 @@ async function credentialsCallback(ctx: Ctx, providerId: string): Promise<unknow
     if (error instanceof CredentialsRefused)
       return redirectToError(ctx, "CredentialsSignin", { code: error.code });
     if (isAuthError(error) && error.status < 500)
-      return redirectToError(ctx, "CredentialsSignin", { code: "credentials" });
+      return redirectToError(ctx, "CredentialsSignin", { code: refusalCode(error) });
     ctx.auth.logger.error("gatehouse: credentials sign-in failed", error);
     return redirectToError(ctx, "Configuration");
   }

@@ -6,7 +6,7 @@ import type { Plugin } from "../../core/plugin.js";
 import type { UserRecord } from "../../core/types.js";
 import type { Row } from "../../db/adapter.js";
 import { issueSession } from "../../flows/issue-session.js";
-import { userJSON, verifyCredentials } from "../../flows/password.js";
+import { normalizeEmail, userJSON, verifyPasswordSignIn } from "../../flows/password.js";
 import { assertSafeCallback } from "../../flows/email-verification.js";
 import {
   assertValidUsername,
@@ -74,12 +74,15 @@ export function username(options: UsernameOptions = {}) {
         async handler(ctx) {
           assertSafeCallback(ctx, ctx.body.callbackURL);
           const { store } = ctx.auth;
+          const name = normalizeUsername(ctx.body.username);
           const found = (await store.findOne("user", [
-            { field: "username", value: normalizeUsername(ctx.body.username) },
+            { field: "username", value: name },
           ])) as UserRecord | null;
+          // A known user's failures count with their email sign-ins (one count per account).
+          const identifier = found ? normalizeEmail(found.email) : `username:${name}`;
           let user: UserRecord;
           try {
-            user = await verifyCredentials(ctx, found, ctx.body.password);
+            user = await verifyPasswordSignIn(ctx, { identifier, user: found, password: ctx.body.password });
           } catch (error) {
             if ((error as AuthError).code === "INVALID_EMAIL_OR_PASSWORD") {
               throw new AuthError(401, "INVALID_USERNAME_OR_PASSWORD", {
