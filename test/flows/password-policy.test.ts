@@ -18,6 +18,8 @@ const ENTRIES = COMMON_PASSWORDS.trim().split("\n");
 /** Common passwords long enough to pass the default length policy (8 to 128). */
 const COMMON = ["password", "12345678", "qwerty123", "password1", "iloveyou", "trustno1"];
 const UNCOMMON = "plum kettle 42 orbit";
+/** These tests sign up many users from one address; rate limits have their own suite. */
+const OPTIONS: AuthOptions = { rateLimit: { enabled: false } };
 
 function expectRefused(res: { status: number; body: unknown }, code: string): void {
   expect(res.status).toBe(400);
@@ -57,7 +59,7 @@ describe("the common-password list", () => {
 });
 
 describe("JSON dialect: sign-up, change-password, reset-password", () => {
-  const { auth, mail } = makeAuth();
+  const { auth, mail } = makeAuth(OPTIONS);
 
   it.each(COMMON)("sign-up refuses %j with 400 PASSWORD_TOO_COMMON and creates no user", async (password) => {
     const email = uniqueEmail("common");
@@ -114,6 +116,7 @@ describe("browser routes: the sign-up form", () => {
   const config: ExpressAuthConfig = {
     secret: TEST_SECRET,
     logger: { info() {}, warn() {}, error() {} },
+    rateLimit: { enabled: false },
     emailAndPassword: { enabled: true },
   };
   let srv: TestServer;
@@ -161,7 +164,10 @@ describe("browser routes: the sign-up form", () => {
 
 describe("emailAndPassword.rejectCommonPasswords: false", () => {
   it("lets common passwords through on sign-up, change and reset", async () => {
-    const { auth, mail } = makeAuth({ emailAndPassword: { enabled: true, rejectCommonPasswords: false } });
+    const { auth, mail } = makeAuth({
+      ...OPTIONS,
+      emailAndPassword: { enabled: true, rejectCommonPasswords: false },
+    });
     const email = uniqueEmail("off");
     const client = new Client(auth);
     expect((await client.signUp(email, "password1")).status).toBe(200);
@@ -182,7 +188,11 @@ describe("emailAndPassword.isPasswordCompromised", () => {
   const BREACHED = "breached but rare 77";
 
   function withHook(hook: (password: string) => Promise<boolean>, options: AuthOptions = {}) {
-    return makeAuth({ ...options, emailAndPassword: { enabled: true, isPasswordCompromised: hook } });
+    return makeAuth({
+      ...OPTIONS,
+      ...options,
+      emailAndPassword: { enabled: true, isPasswordCompromised: hook },
+    });
   }
 
   it("true refuses with 400 PASSWORD_COMPROMISED on sign-up, change and reset; false lets it through", async () => {
