@@ -139,9 +139,14 @@ export function readChunkedCookie(
   return chunks.join("");
 }
 
+/** RFC 6265 cookie-name (an RFC 7230 token): what a Set-Cookie header can name. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /**
  * Names of every cookie the request carries under `name` (`name` and `name.<anything>`), to
- * clear on sign-out or before writing a new value.
+ * clear on sign-out or before writing a new value. Names that no Set-Cookie header can carry
+ * (a space, a non-ASCII character: a client can send them, we never set them) are left out:
+ * serializing one throws, which turned any sign-in or sign-out into a 500.
  */
 export function clearChunkedCookie(
   cookies: Readonly<Record<string, string | undefined>>,
@@ -149,7 +154,9 @@ export function clearChunkedCookie(
 ): string[] {
   assertName(name, "clearChunkedCookie");
   const prefix = `${name}.`;
-  return Object.keys(cookies).filter((key) => key === name || key.startsWith(prefix));
+  return Object.keys(cookies).filter(
+    (key) => (key === name || key.startsWith(prefix)) && COOKIE_NAME.test(key),
+  );
 }
 
 function assertName(name: string, caller: string): void {
