@@ -113,14 +113,17 @@ function makeAdapter(
     }
   };
 
+  // Limit and offset are checked integers, so they go into the SQL as literals: SQLite runs
+  // `limit 1` about three times faster than `limit ?` bound to 1 (a point lookup: ~3 vs ~10 us).
   const limitSql = (limit: number | undefined, offset: number | undefined): RawBuilder<unknown> => {
     checkCount("limit", limit);
     checkCount("offset", offset);
     if (limit === undefined && !offset) return sql``;
     const max =
       dialect === "mysql" ? sql.raw("18446744073709551615") : dialect === "sqlite" ? sql.raw("-1") : null;
-    const lim = limit !== undefined ? sql` limit ${limit}` : max ? sql` limit ${max}` : sql``;
-    return offset ? sql`${lim} offset ${offset}` : lim;
+    const lim =
+      limit !== undefined ? sql` limit ${sql.raw(String(limit))}` : max ? sql` limit ${max}` : sql``;
+    return offset ? sql`${lim} offset ${sql.raw(String(offset))}` : lim;
   };
 
   const selectRows = async (
@@ -151,7 +154,7 @@ function makeAdapter(
     const key = point ? `${model.key}|${where.map((w) => w.field).join(",")}` : "";
     const cached = point ? pointLookups.sql.get(key) : null;
     if (cached) {
-      const parameters = [...where!.map((w) => encodeEquality(dialect, model, w)), 1];
+      const parameters = where!.map((w) => encodeEquality(dialect, model, w));
       const direct = pointLookups.sqlite;
       if (direct && (inTransaction || direct.openTransactions === 0)) {
         let statement = direct.statements.get(cached);
@@ -171,9 +174,9 @@ function makeAdapter(
     )}${order}${limitSql(page.limit, page.offset)}`;
     const compiled = query.compile(db);
     if (point && cached === undefined) {
-      // Cache the SQL only when its parameters are exactly the encoded values then the limit,
+      // Cache the SQL only when its parameters are exactly the encoded values,
       // so later calls can bind new values in the same places.
-      const expected = [...where!.map((w) => encodeEquality(dialect, model, w)), 1];
+      const expected = where!.map((w) => encodeEquality(dialect, model, w));
       const same =
         compiled.parameters.length === expected.length &&
         compiled.parameters.every((p, i) => Object.is(p, expected[i]) || sameValue(p, expected[i]));
