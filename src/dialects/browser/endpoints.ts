@@ -378,8 +378,11 @@ export const browserEndpoints = {
       const email = field(ctx.body, "email") ?? "";
       try {
         if (!z.email().safeParse(email.trim()).success) throw new AuthError(400, "INVALID_EMAIL");
+        const name = (field(ctx.body, "name") ?? "").trim() || email.split("@")[0] || "User";
+        // As the JSON API does: PostgreSQL cannot store a NUL, so the insert was a 500.
+        if (name.includes("\u0000")) throw new AuthError(400, "VALIDATION_ERROR");
         await signUpWithPassword(ctx, {
-          name: (field(ctx.body, "name") ?? "").trim() || email.split("@")[0] || "User",
+          name,
           email: email.trim(),
           password: field(ctx.body, "password") ?? "",
         });

@@ -25,6 +25,20 @@ const password = z.string().min(1).max(4096);
 const url = z.string().max(2048);
 
 /**
+ * Refuses NUL characters in the top-level strings of a body that are stored on the user (name,
+ * image, additional fields): PostgreSQL cannot hold one in a text column, so the insert failed
+ * and the client got a 500 instead of a 400. No name or URL needs one. The password is only
+ * hashed and the callback URL has its own check, so both are left as they were.
+ */
+function refuseNul(body: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "password" || key === "callbackURL") continue;
+    if (typeof value === "string" && value.includes("\u0000"))
+      ctx.addIssue({ code: "custom", path: [key], message: "must not contain NUL characters" });
+  }
+}
+
+/**
  * The JSON API in Better Auth's dialect: the same paths, bodies, response shapes and error
  * codes, so `better-auth/client` works unchanged. Each entry is a route over a flow.
  */
@@ -33,14 +47,16 @@ export const jsonEndpoints = {
     method: "POST",
     path: "/sign-up/email",
     summary: "Create a user with email and password",
-    body: z.looseObject({
-      name: z.string().trim().min(1).max(256),
-      email,
-      password,
-      image: url.optional(),
-      callbackURL: url.optional(),
-      rememberMe: z.boolean().optional(),
-    }),
+    body: z
+      .looseObject({
+        name: z.string().trim().min(1).max(256),
+        email,
+        password,
+        image: url.optional(),
+        callbackURL: url.optional(),
+        rememberMe: z.boolean().optional(),
+      })
+      .superRefine(refuseNul),
     handler: (ctx) => signUpWithPassword(ctx, ctx.body),
   }),
   signInEmail: defineEndpoint({
@@ -96,10 +112,12 @@ export const jsonEndpoints = {
   updateUser: defineEndpoint({
     method: "POST",
     path: "/update-user",
-    body: z.looseObject({
-      name: z.string().trim().min(1).max(256).optional(),
-      image: url.nullable().optional(),
-    }),
+    body: z
+      .looseObject({
+        name: z.string().trim().min(1).max(256).optional(),
+        image: url.nullable().optional(),
+      })
+      .superRefine(refuseNul),
     handler: (ctx) => updateUser(ctx, ctx.body),
   }),
   changePassword: defineEndpoint({
