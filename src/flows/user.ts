@@ -3,7 +3,7 @@ import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import type { UserRecord } from "../core/types.js";
 import { sha256Hex } from "../crypto/hash.js";
-import { assertSafeCallback } from "./email-verification.js";
+import { assertSafeCallback, deliverOrDiscardToken } from "./email-verification.js";
 import { clearSessionCookies, issueSession } from "./issue-session.js";
 import {
   checkPasswordPolicy,
@@ -84,7 +84,9 @@ export async function changeEmail(
   const url = new URL(`${ctx.apiURL}/verify-email`);
   url.searchParams.set("token", token);
   if (input.callbackURL) url.searchParams.set("callbackURL", input.callbackURL);
-  await ctx.auth.mail.sendChangeEmailVerification({ user, newEmail, url: url.href, token }, ctx.request);
+  await deliverOrDiscardToken(ctx, "change-email", token, () =>
+    ctx.auth.mail.sendChangeEmailVerification({ user, newEmail, url: url.href, token }, ctx.request),
+  );
   return { status: true };
 }
 

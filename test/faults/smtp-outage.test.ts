@@ -243,5 +243,20 @@ describe("SMTP outage", () => {
     expect(reset.status).toBe(502);
     expect(await reset.json()).toMatchObject({ code: "EMAIL_DELIVERY_FAILED" });
     expect(await lonely.$context.store.findMany("verification", [])).toEqual([]);
+    // An email change mails its link to the new address: the same outcome, and no token left.
+    const cookie = up.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const change = await lonely.handler(
+      new Request(`${api}/change-email`, {
+        method: "POST",
+        headers: { ...headers, cookie },
+        body: JSON.stringify({ newEmail: uniqueEmail("smtp-refused-new") }),
+      }),
+    );
+    expect(change.status).toBe(502);
+    expect(await change.json()).toMatchObject({ code: "EMAIL_DELIVERY_FAILED" });
+    expect(await lonely.$context.store.findMany("verification", [])).toEqual([]);
   });
 });
