@@ -60,7 +60,11 @@ export function outbox(): Outbox {
   };
 }
 
-/** createAuth with test defaults: a secret, email+password on, a silent logger, a mail outbox. */
+/**
+ * createAuth with test defaults: a secret, email+password on, a silent logger, a mail outbox,
+ * and rate limits off (these suites sign in many times from 127.0.0.1; the limits have their
+ * own tests, on their real defaults). Pass `rateLimit` to have them.
+ */
 export function makeAuth(options: AuthOptions = {}): {
   auth: TestAuth;
   mail: Outbox;
@@ -72,6 +76,7 @@ export function makeAuth(options: AuthOptions = {}): {
     secret: SECRET,
     logger,
     email: { from: "Test <no-reply@example.test>", transport: mail.transport },
+    rateLimit: { enabled: false },
     ...options,
     emailAndPassword: { enabled: true, ...options.emailAndPassword },
   });

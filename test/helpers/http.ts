@@ -44,11 +44,16 @@ export const TEST_SECRET = `${"a".repeat(32)}-gatehouse-test-secret`;
 /** Errors the test auth instances logged (an unexpected 500 shows up here). */
 export const loggedErrors: unknown[][] = [];
 
-/** An auth instance for tests: memory database, email + password on, a logger that records errors. */
+/**
+ * An auth instance for tests: memory database, email + password on, a logger that records
+ * errors, rate limits off (the suites using it are not about limits and sign in many times from
+ * 127.0.0.1; pass `rateLimit` to have them).
+ */
 export function testAuth(options: AuthOptions = {}): Auth {
   return createAuth({
     secret: TEST_SECRET,
     logger: { info() {}, warn() {}, error: (...args: unknown[]) => void loggedErrors.push(args) },
+    rateLimit: { enabled: false },
     ...options,
     emailAndPassword: { enabled: true, ...options.emailAndPassword },
   });

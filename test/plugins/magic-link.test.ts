@@ -354,7 +354,12 @@ describe("JSON clients", () => {
 
 describe("rate limits", () => {
   it("5 sign-in requests per minute per address by default, then 429 with Retry-After", async () => {
-    const { auth } = makeAuth({ email: { transport: async () => undefined }, plugins: [magicLink()] });
+    // rateLimit: {} is the real defaults (makeAuth turns limits off otherwise).
+    const { auth } = makeAuth({
+      email: { transport: async () => undefined },
+      plugins: [magicLink()],
+      rateLimit: {},
+    });
     for (let i = 0; i < 5; i++) {
       expect((await new Client(auth).post("/sign-in/magic-link", { email: uniqueEmail("rl") })).status).toBe(
         200,
@@ -370,6 +375,7 @@ describe("rate limits", () => {
     const { auth } = makeAuth({
       email: { transport: async () => undefined },
       plugins: [magicLink({ rateLimit: { window: 60, max: 2 } })],
+      rateLimit: {},
     });
     expect(auth.$context.rateLimitRules.get("/sign-in/magic-link")).toEqual({ window: 60, max: 2 });
     expect(auth.$context.rateLimitRules.get("/magic-link/verify")).toEqual({ window: 60, max: 4 });
