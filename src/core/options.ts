@@ -278,7 +278,8 @@ export interface RateLimitRuleOptions {
  *
  * Per account: see {@link RateLimitOptions.passwordFailures}.
  *
- * Calls through `auth.api` are not limited: they come from your own server.
+ * Calls through `auth.api` skip the per-address rules (they come from your own server); the
+ * per-account limits apply to them as well.
  */
 export interface RateLimitOptions {
   /** Every limit here, per address and per account. Default true. */
@@ -301,8 +302,8 @@ export interface RateLimitOptions {
    * atomically.
    *
    * If the database or Redis cannot be reached (or takes over a second), requests are counted
-   * in the process's memory instead: limits stay on, per process, and no request fails or
-   * waits on the limiter. The outage is logged once (`logger.error`), its end once
+   * in the process's memory instead: limits stay on, per process, and no request fails over
+   * it or waits on it past that second. The outage is logged once (`logger.error`), its end once
    * (`logger.info`), and the shared store is used again as soon as it answers.
    */
   storage?: "memory" | "database" | "redis";

@@ -11,8 +11,8 @@ const TIMEOUT_MS = 1000;
 /**
  * A shared store (database, Redis) with this process's memory behind it. When the shared store
  * fails, is disconnected or takes longer than a second, the request is counted in memory
- * instead: limits stay on, per process, and no request fails or waits because of the limiter
- * (fail open to local limits). The outage is logged once, and its end once; every request
+ * instead: limits stay on, per process, and no request fails over it or waits on it past that
+ * second (fail open to local limits). The outage is logged once, and its end once; every request
  * tries the shared store again, so recovery needs nothing.
  */
 export class FailoverRateLimitStore implements RateLimitStore {
