@@ -23,10 +23,18 @@ export function getClientIp(request: Request | undefined): string | undefined {
  * `trust proxy`). Without configured headers nothing a client sends is believed.
  */
 export function clientAddress(request: Request, trustedHeaders: readonly string[]): string | undefined {
+  return addressFromHeaders(request.headers, trustedHeaders) ?? getClientIp(request);
+}
+
+/**
+ * The client address named by the first of `trustedHeaders` that holds an IP address (for a
+ * list, its last entry). Used alone for `auth.api` calls, which have no socket behind them.
+ */
+export function addressFromHeaders(headers: Headers, trustedHeaders: readonly string[]): string | undefined {
   for (const name of trustedHeaders) {
-    const value = request.headers.get(name);
+    const value = headers.get(name);
     const last = value?.split(",").at(-1)?.trim();
     if (last && isIP(last.replace(/^\[|\]$/g, ""))) return last;
   }
-  return getClientIp(request);
+  return undefined;
 }

@@ -1,16 +1,20 @@
 import { modeForContext } from "../core/call.js";
-import { getClientIp } from "../core/client-ip.js";
+import { addressFromHeaders, clientAddress } from "../core/client-ip.js";
 import type { EndpointContext } from "../core/endpoint.js";
 import { parseCookies } from "../http/cookies.js";
 import type { Store } from "../core/store.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
 
-/** Client IP as the edge saw it (recorded by toNodeHandler), else X-Forwarded-For with trustHost. */
+/**
+ * The client address recorded on a new session, by the same rule as rate limits: a header the
+ * app named in `advanced.ipAddress.ipAddressHeaders`, else what the edge saw (the socket, or
+ * Express's `req.ip` under `trust proxy`). A client-sent X-Forwarded-For is never believed on
+ * its own, with or without `trustHost` (which is about the host name, not the address).
+ */
 export function clientIp(ctx: EndpointContext<unknown, unknown>): string | null {
-  const fromEdge = getClientIp(ctx.request);
-  if (fromEdge) return fromEdge;
-  if (ctx.auth.trustHost) return ctx.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
-  return null;
+  const trusted = ctx.auth.ipAddressHeaders;
+  if (ctx.request) return clientAddress(ctx.request, trusted) ?? null;
+  return addressFromHeaders(ctx.headers, trusted) ?? null;
 }
 
 /**

@@ -169,3 +169,36 @@ describe.each(EXPRESS_VARIANTS)("client address on $name", (variant) => {
     expect(await sessionIp(jar)).not.toBe("6.6.6.6");
   });
 });
+
+describe("the address recorded on a session follows the rate-limit rule", () => {
+  async function signedUpIp(auth: ReturnType<typeof testAuth>, headers: Record<string, string>) {
+    const srv = await startServer(toNodeHandler(auth));
+    try {
+      const jar = new CookieJar();
+      const res = await request(srv.url)
+        .post("/api/auth/sign-up/email")
+        .set(headers)
+        .send(signUpBody(uniqueEmail("ip-rule")))
+        .timeout(TIMEOUT);
+      expect(res.status).toBe(200);
+      jar.store(res.headers["set-cookie"]);
+      const list = await request(srv.url)
+        .get("/api/auth/list-sessions")
+        .set("Cookie", jar.header())
+        .timeout(TIMEOUT);
+      return list.body[0]?.ipAddress;
+    } finally {
+      await srv.close();
+    }
+  }
+
+  it("with trustHost, a client-sent X-Forwarded-For is still not the session's address", async () => {
+    const ip = await signedUpIp(testAuth({ trustHost: true }), { "x-forwarded-for": "6.6.6.6" });
+    expect(ip).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it("a header named in advanced.ipAddress.ipAddressHeaders is (its last entry)", async () => {
+    const auth = testAuth({ advanced: { ipAddress: { ipAddressHeaders: ["x-real-ip"] } } });
+    expect(await signedUpIp(auth, { "x-real-ip": "6.6.6.6, 203.0.113.9" })).toBe("203.0.113.9");
+  });
+});
