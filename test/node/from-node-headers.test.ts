@@ -197,6 +197,21 @@ describe("the address recorded on a session follows the rate-limit rule", () => 
     expect(ip).toMatch(/127\.0\.0\.1$/);
   });
 
+  it("auth.api with trustHost does not take the address from a forwarded header either", async () => {
+    const auth = testAuth({ trustHost: true });
+    const { headers } = await auth.api.signUpEmail({
+      body: signUpBody(uniqueEmail("ip-api-rule")),
+      headers: new Headers({ "x-forwarded-for": "6.6.6.6" }),
+      returnHeaders: true,
+    });
+    const cookie = headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const sessions = await auth.api.listSessions({ headers: new Headers({ cookie }) });
+    expect(sessions[0]?.ipAddress ?? null).toBeNull();
+  });
+
   it("a header named in advanced.ipAddress.ipAddressHeaders is (its last entry)", async () => {
     const auth = testAuth({ advanced: { ipAddress: { ipAddressHeaders: ["x-real-ip"] } } });
     expect(await signedUpIp(auth, { "x-real-ip": "6.6.6.6, 203.0.113.9" })).toBe("203.0.113.9");
