@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { type Auth, createAuth } from "../create-auth.js";
 import type { AuthOptions } from "../core/options.js";
 import { BROWSER_ACTION, createBrowserHandler } from "../dialects/browser/handler.js";
-import { toWebRequest, writeWebResponse } from "../node/to-node-handler.js";
+import { toWebRequest, unsupportedMethodResponse, writeWebResponse } from "../node/to-node-handler.js";
 
 /** What `ExpressAuth` and `getSession(req, config)` accept: Auth.js-style options. */
 export type ExpressAuthConfig = AuthOptions;
@@ -70,7 +70,8 @@ export function ExpressAuth(configOrAuth: ExpressAuthConfig | Auth): RequestHand
       handler = createBrowserHandler(auth.$context, basePath);
       handlers.set(basePath, handler);
     }
-    handler(toWebRequest(req))
+    const refused = unsupportedMethodResponse(req.method);
+    (refused ? Promise.resolve(refused) : handler(toWebRequest(req)))
       .then((response) => writeWebResponse(res, response))
       .catch(next);
   };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { setClientIp } from "../core/client-ip.js";
+import { AuthError } from "../core/errors.js";
 import { CLIENT_IP_HEADER, fromNodeHeaders } from "./from-node-headers.js";
 
 export { CLIENT_IP_HEADER };
@@ -25,6 +26,23 @@ export type NodeHandler = (
   res: ServerResponse,
   next?: (err?: unknown) => void,
 ) => Promise<void>;
+
+/** Methods a Web `Request` cannot carry: the Fetch standard forbids them (`new Request` throws). */
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/**
+ * The answer to a request that cannot become a Web `Request` (a TRACE, which Node's parser
+ * accepts): 405 `{ code: "METHOD_NOT_ALLOWED", message }`, as for any method a route does not
+ * answer; undefined for every other request.
+ */
+export function unsupportedMethodResponse(method: string | undefined): Response | undefined {
+  if (!FORBIDDEN_METHODS.has((method ?? "").toUpperCase())) return undefined;
+  const error = new AuthError(405, "METHOD_NOT_ALLOWED");
+  return new Response(JSON.stringify(error.toJSON()), {
+    status: 405,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+}
 
 /** Builds a Web Request from a Node request (body streamed, or re-encoded if a body parser already ran). */
 export function toWebRequest(req: MaybeExpressRequest): Request {
@@ -91,7 +109,9 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
 export function toNodeHandler(auth: HasHandler): NodeHandler {
   return async function gatehouseNodeHandler(req, res, next): Promise<void> {
     try {
-      const response = await auth.handler(toWebRequest(req as MaybeExpressRequest));
+      const response =
+        unsupportedMethodResponse(req.method) ??
+        (await auth.handler(toWebRequest(req as MaybeExpressRequest)));
       await writeWebResponse(res, response);
     } catch (error) {
       if (next) next(error);
