@@ -4,7 +4,7 @@
  * `toNodeHandler(auth)` at /api/auth/*splat, `ExpressAuth` at /auth).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { type RawResponse, sendRaw, startFuzzServers } from "./harness.js";
+import { DEAD_OIDC, type RawResponse, sendRaw, startFuzzServers } from "./harness.js";
 
 const servers = await startFuzzServers({ rateLimit: "off" });
 afterAll(() => servers.close());
@@ -35,6 +35,83 @@ describe("fuzz regressions: methods a Web Request cannot carry", () => {
       });
       expect(res.status, target.name).toBe(405);
       expect(json(res), target.name).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
+    }
+  });
+});
+
+describe("fuzz regressions: a form_post callback moves only the OAuth fields to the redirect", () => {
+  /** Node's client refuses answers with more than 16 KiB of headers ("Header overflow"). */
+  const big = "x".repeat(20_000);
+
+  it(`POST /api/auth/callback/${DEAD_OIDC}/?% {"a":"x"×20000} redirects with a small Location (the field is dropped)`, async () => {
+    const res = await sendRaw(servers.json.port, {
+      method: "POST",
+      path: `/api/auth/callback/${DEAD_OIDC}/?%`,
+      headers: { "content-type": "application/json", origin: servers.json.origin },
+      body: Buffer.from(JSON.stringify({ a: big })),
+    });
+    expect(res.status).toBe(302);
+    expect(String(res.headers.location)).toBe(`${servers.json.origin}/api/auth/callback/${DEAD_OIDC}`);
+  });
+
+  it(`POST /auth/callback/${DEAD_OIDC} {"a":"x"×20000} and POST /auth/callback/%00 {"token":"😀"×6000} (ExpressAuth) redirect with a small Location`, async () => {
+    for (const target of [servers.browser, servers.authjs]) {
+      for (const [provider, body] of [
+        [DEAD_OIDC, { a: big }],
+        ["%00", { token: "😀".repeat(6_000) }],
+      ] as const) {
+        const res = await sendRaw(target.port, {
+          method: "POST",
+          path: `/auth/callback/${provider}`,
+          headers: { "content-type": "application/json", origin: target.origin },
+          body: Buffer.from(JSON.stringify(body)),
+        });
+        expect(res.status, target.name).toBe(302);
+        expect(String(res.headers.location).length, target.name).toBeLessThan(200);
+      }
+    }
+  });
+
+  it("the fields an authorization response carries still go along; oversized or non-ASCII ones are refused", async () => {
+    const fields = {
+      code: "c0de",
+      state: "st4te",
+      iss: "https://op.example",
+      user: '{"name":{"firstName":"José"}}',
+    };
+    const form = new URLSearchParams({ ...fields, session_state: "dropped" }).toString();
+    for (const target of [servers.json, servers.browser]) {
+      const ok = await sendRaw(target.port, {
+        method: "POST",
+        path: `${target.base}/callback/${DEAD_OIDC}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: Buffer.from(form),
+      });
+      expect(ok.status, target.name).toBe(302);
+      const moved = new URL(String(ok.headers.location));
+      expect(Object.fromEntries(moved.searchParams), target.name).toEqual(fields);
+
+      const tooLong = await sendRaw(target.port, {
+        method: "POST",
+        path: `${target.base}/callback/${DEAD_OIDC}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: Buffer.from(new URLSearchParams({ code: "x".repeat(4097), state: "s" }).toString()),
+      });
+      const notAscii = await sendRaw(target.port, {
+        method: "POST",
+        path: `${target.base}/callback/${DEAD_OIDC}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: Buffer.from(new URLSearchParams({ code: "€".repeat(10), state: "s" }).toString()),
+      });
+      for (const refused of [tooLong, notAscii]) {
+        if (target.dialect === "json") {
+          expect(refused.status).toBe(400);
+          expect(json(refused)).toMatchObject({ code: "VALIDATION_ERROR" });
+        } else {
+          expect(refused.status).toBe(302);
+          expect(String(refused.headers.location)).toContain("error=OAuthCallbackError");
+        }
+      }
     }
   });
 });

@@ -31,6 +31,7 @@ import {
   trustedFormPost,
 } from "./support.js";
 import { emailCallback, emailSignIn } from "./email.js";
+import { formPostResponse } from "../form-post.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
@@ -333,7 +334,11 @@ export const browserEndpoints = {
       if (ctx.auth.credentialProviders.has(id)) return credentialsCallback(ctx, id);
       if (id === PASSWORD_PROVIDER && builtInPassword(ctx)) return passwordCallback(ctx);
       if (ctx.auth.emailProviders.has(id)) return emailCallback(ctx, id);
-      if (ctx.request?.method === "POST") return formPostToQuery(ctx, id, ctx.body);
+      if (ctx.request?.method === "POST") {
+        const fields = formPostResponse.safeParse(ctx.body ?? {});
+        if (!fields.success) return redirectToError(ctx, "OAuthCallbackError");
+        return formPostToQuery(ctx, id, fields.data);
+      }
       return oauthCallback(ctx, id);
     },
   }),

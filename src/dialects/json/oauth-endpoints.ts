@@ -8,6 +8,7 @@ import {
   unlinkAccount,
 } from "../../flows/accounts.js";
 import { formPostToQuery, handleOAuthCallback, signInWithIdToken, startOAuth } from "../../flows/oauth.js";
+import { formPostResponse } from "../form-post.js";
 
 const url = z.string().max(2048);
 const providerId = z.string().min(1).max(64);
@@ -87,7 +88,7 @@ export const oauthEndpoints = {
     // The provider's form_post arrives cross-site; the state and the transaction cookie protect it.
     skipOriginCheck: true,
     query: z.record(z.string(), z.unknown()).optional(),
-    body: z.record(z.string(), z.unknown()).optional(),
+    body: formPostResponse.optional(),
     handler: async (ctx) => {
       const provider = ctx.params.provider ?? "";
       if (ctx.request?.method === "POST") return formPostToQuery(ctx, provider, ctx.body);
