@@ -6,9 +6,23 @@ import type { SessionWithUser } from "./options.js";
 /** HTTP methods an endpoint may answer. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** A redirect returned by a handler: 302 over HTTP, `{ redirect: true, url }` through `auth.api`. */
+/**
+ * A redirect returned by a handler: 302 over HTTP, `{ redirect: true, url }` through `auth.api`.
+ * The URL is kept as given except that characters outside printable ASCII (non-ASCII, spaces,
+ * control characters) are percent-encoded as UTF-8, as a browser would: a header value holds
+ * bytes, so `Location: /€` cannot be sent at all and `Location: /é` would send Latin-1.
+ */
 export class Redirect {
-  constructor(readonly url: string) {}
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = url.replace(/[^\x21-\x7e]/gu, percentEncode);
+  }
+}
+
+/** One code point as percent-encoded UTF-8 (a lone surrogate as U+FFFD, as UTF-8 encoders do). */
+function percentEncode(char: string): string {
+  return encodeURIComponent(/^[\ud800-\udfff]$/.test(char) ? "\ufffd" : char);
 }
 
 export type { CookieAttributes };

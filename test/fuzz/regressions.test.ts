@@ -115,3 +115,26 @@ describe("fuzz regressions: a form_post callback moves only the OAuth fields to 
     }
   });
 });
+
+describe("fuzz regressions: a redirect's Location is percent-encoded", () => {
+  it('POST /api/auth/magic-link/verify {"token":<live>,"callbackURL":"/€…"} signs in and redirects to /%E2%82%AC…, not 500 after the sign-in', async () => {
+    for (const [callbackURL, location] of [
+      ["/€", "/%E2%82%AC"],
+      ["/é?q=ü#ä", "/%C3%A9?q=%C3%BC#%C3%A4"],
+      ["/a b", "/a%20b"],
+      ["/\u0085", "/%C2%85"],
+    ] as const) {
+      const token = await servers.json.placeholder("magicToken");
+      const res = await sendRaw(servers.json.port, {
+        method: "POST",
+        path: "/api/auth/magic-link/verify",
+        headers: { "content-type": "application/json", origin: servers.json.origin },
+        body: Buffer.from(JSON.stringify({ token, callbackURL })),
+      });
+      expect(res.status, callbackURL).toBe(302);
+      expect(res.headers.location, callbackURL).toBe(location);
+      expect(res.headers["set-cookie"]?.some((c) => c.startsWith("gatehouse.session_token="))).toBe(true);
+    }
+    expect(servers.json.errors).toEqual([]);
+  });
+});
