@@ -9,7 +9,10 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AnyEndpoint } from "../../src/core/endpoint.js";
 import type { Auth } from "../../src/create-auth.js";
+import { jsonEndpoints } from "../../src/dialects/json/endpoints.js";
+import { oauthEndpoints } from "../../src/dialects/json/oauth-endpoints.js";
 import { magicLink } from "../../src/plugins/magic-link/index.js";
 import Credentials from "../../src/providers/credentials.js";
 import Email from "../../src/providers/email.js";
@@ -267,6 +270,21 @@ describe("CSRF on the JSON API: every state-changing endpoint × every cross-sit
     });
     expect(again.status).toBe(200);
     expect(mail.messages.length).toBe(mailsBefore);
+  });
+
+  it("the matrix covers every POST endpoint of the JSON API (route tables and the magic-link plugin)", () => {
+    const tables = [jsonEndpoints, oauthEndpoints, magicLink().endpoints] as unknown as Record<
+      string,
+      AnyEndpoint
+    >[];
+    const posts = tables
+      .flatMap((t) => Object.values(t))
+      .filter((e) => (Array.isArray(e.method) ? e.method : [e.method]).includes("POST"))
+      // The OAuth callback takes the provider's cross-site form_post; its state protects it.
+      .filter((e) => !e.skipOriginCheck)
+      .map((e) => e.path);
+    const covered = new Set(JSON_ENDPOINTS.map((e) => e.path));
+    expect(posts.filter((p) => !covered.has(p))).toEqual([]);
   });
 
   it("every endpoint works when the app itself sends it (so each refusal above was the Origin check)", async () => {
