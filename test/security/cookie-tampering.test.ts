@@ -13,11 +13,13 @@ import express from "express";
 import { base64url, calculateJwkThumbprint, EncryptJWT, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../../src/create-auth.js";
-import { Keyring } from "../../src/crypto/signing.js";
+import { encryptJSON, Keyring } from "../../src/crypto/signing.js";
 import { ExpressAuth, type ExpressAuthConfig, getSession } from "../../src/express/index.js";
 import Credentials from "../../src/providers/credentials.js";
+import GitHub from "../../src/providers/github.js";
 import { encodeSessionJWT } from "../../src/session/authjs-jwt.js";
 import { startServer, type TestServer, uniqueEmail } from "../helpers/http.js";
+import { type StandIn, startStandIn } from "../helpers/provider-stand-in.js";
 import {
   type Answer,
   CookieJar,
@@ -699,3 +701,105 @@ describe("JWT sessions (Auth.js format): tampered, forged and re-chunked cookies
     expect(jar.names().filter((n) => n.startsWith(JWT_COOKIE))).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The OAuth transaction cookie (state, PKCE verifier, nonce, callback URLs; encrypted).
+// ---------------------------------------------------------------------------------------------
+
+describe("the OAuth transaction cookie", () => {
+  let standIn: StandIn;
+  let srv: TestServer;
+  let cases = 0;
+  const TX = "gatehouse.oauth_transaction";
+
+  beforeAll(async () => {
+    standIn = await startStandIn({
+      clientId: "gh-id",
+      clientSecret: "gh-secret",
+      tokenResponse: { token_type: "bearer", scope: "read:user,user:email" },
+      routes: {
+        "GET /user": { id: 99, login: "tx", name: "Tx", email: "tx-gh@example.test", avatar_url: "" },
+        "GET /user/emails": [{ email: "tx-gh@example.test", primary: true, verified: true }],
+      },
+    });
+    const { auth } = corpusAuth({
+      providers: [
+        GitHub({
+          clientId: "gh-id",
+          clientSecret: "gh-secret",
+          authorization: standIn.authorizeURL,
+          token: standIn.tokenURL,
+          userinfo: `${standIn.url}/user`,
+        }),
+      ],
+    });
+    srv = await serveBoth(auth);
+  });
+  afterAll(async () => {
+    reportCount("cookie-tampering / OAuth transaction cookie", cases);
+    await srv.close();
+    await standIn.close();
+  });
+
+  /** Starts a sign-in; returns the transaction cookie and the callback path the provider sends back. */
+  async function started(): Promise<{ tx: string; callback: string }> {
+    const jar = new CookieJar();
+    const start = await send(srv, "/api/auth/sign-in/social", {
+      json: { provider: "github", callbackURL: "/done" },
+      headers: { origin: srv.url },
+      jar,
+    });
+    const atProvider = await fetch(start.json.url, { redirect: "manual" });
+    const back = new URL(atProvider.headers.get("location") ?? "");
+    return { tx: jar.get(TX) ?? "", callback: back.pathname + back.search };
+  }
+
+  /** The callback with `cookie` must end on the error page, with no session set. */
+  function refused(answer: Answer): string | undefined {
+    const to = answer.location ? new URL(answer.location, srv.url) : undefined;
+    if (answer.status !== 302 || !to?.searchParams.get("error"))
+      return `${answer.status} -> ${answer.location}`;
+    if (answer.setCookies.some((c) => /^gatehouse\.session_token=[^;]/.test(c))) return "a session was set";
+    return undefined;
+  }
+
+  it("tampered, foreign, missing or replayed transaction cookies never complete a sign-in", async () => {
+    const failures: string[] = [];
+    const victim = await started();
+    const other = await started();
+    expect(victim.tx).not.toBe("");
+    const variants: Record<string, string | undefined> = {
+      missing: undefined,
+      empty: "",
+      "another sign-in's transaction (login CSRF)": other.tx,
+      "made with another secret": await encryptWithOtherSecret(),
+      truncated: victim.tx.slice(0, -5),
+      garbage: "not-a-transaction",
+    };
+    for (let i = 0; i < victim.tx.length; i += Math.max(1, Math.floor(victim.tx.length / 40)))
+      variants[`bit flipped at ${i}`] = flip(victim.tx, i);
+    for (const [label, tx] of Object.entries(variants)) {
+      cases += 1;
+      const cookie = tx === undefined ? undefined : `${TX}=${tx}`;
+      const problem = refused(await send(srv, victim.callback, { headers: cookie ? { cookie } : {} }));
+      if (problem) failures.push(`${label}: ${problem}`);
+    }
+    expect(failures).toEqual([]);
+    // The untouched cookie completes the sign-in once (the control), and a replay does not.
+    cases += 2;
+    const done = await send(srv, victim.callback, { headers: { cookie: `${TX}=${victim.tx}` } });
+    expect(done.status).toBe(302);
+    expect(new URL(done.location ?? "", srv.url).pathname).toBe("/done");
+    expect(
+      refused(await send(srv, victim.callback, { headers: { cookie: `${TX}=${victim.tx}` } })),
+    ).toBeUndefined();
+  });
+});
+
+/** A transaction-shaped value encrypted under another secret (what a forger could make). */
+function encryptWithOtherSecret(): Promise<string> {
+  return encryptJSON(
+    { provider: "github", state: "forged", verifier: "v".repeat(43), callbackURL: "https://evil.example" },
+    { secrets: [OTHER_SECRET], purpose: "oauth-transaction", maxAge: 600 },
+  );
+}

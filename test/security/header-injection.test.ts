@@ -416,6 +416,53 @@ describe("CRLF in a user's name, email and image", () => {
   });
 });
 
+describe("CRLF in cookie values", () => {
+  it("encoded line breaks in every cookie we read are never written back", async () => {
+    const failures: string[] = [];
+    let cases = 0;
+    const names = [
+      "gatehouse.session_token",
+      "gatehouse.session_data",
+      "gatehouse.dont_remember",
+      "gatehouse.csrf-token",
+      "authjs.callback-url",
+      "gatehouse.oauth_transaction",
+    ];
+    const values = [
+      "x%0d%0aSet-Cookie:%20injected=1",
+      "%0d%0a%0d%0ainjected",
+      "x%E5%98%8A%E5%98%8Dinjected",
+      "x%0aX-Injected:%201",
+    ];
+    for (const name of names) {
+      for (const value of values) {
+        const cookie = `${name}=${value}`;
+        const requests: [string, () => Promise<Answer>][] = [
+          ["GET /api/auth/get-session", () => send(srv, "/api/auth/get-session", { headers: { cookie } })],
+          ["GET /auth/csrf", () => send(srv, "/auth/csrf", { headers: { cookie } })],
+          ["GET /auth/session", () => send(srv, "/auth/session", { headers: { cookie } })],
+          ["GET /auth/signin", () => send(srv, "/auth/signin", { headers: { cookie } })],
+          [
+            "POST /api/auth/sign-out",
+            () => send(srv, "/api/auth/sign-out", { json: {}, headers: { cookie, origin: srv.url } }),
+          ],
+          [
+            "GET /api/auth/callback/github",
+            () => send(srv, "/api/auth/callback/github?code=c&state=s", { headers: { cookie } }),
+          ],
+        ];
+        for (const [label, run] of requests) {
+          cases += 1;
+          const problem = injectionIn(await run());
+          if (problem) failures.push(`${label} ${cookie}: ${problem}`);
+        }
+      }
+    }
+    reportCount("header-injection / cookie values", cases);
+    expect(failures).toEqual([]);
+  });
+});
+
 describe("cookie names a client can send but no Set-Cookie can carry", () => {
   it("sign-in and sign-out of JWT sessions ignore them instead of failing (and never echo them)", async () => {
     const config: ExpressAuthConfig = {
