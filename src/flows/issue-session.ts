@@ -35,8 +35,13 @@ export async function issueSession(
     rememberMe,
   });
   const existing = parseCookies(ctx.headers.get("cookie"));
+  const mode = modeForContext(ctx);
+  // The session this browser held until now ends here (ASVS 7.2.4): a sign-in replaces it, and
+  // a token that was planted or left behind must not stay usable alongside the new one.
+  const previous = ctx.auth.sessions.tokenFromCookie(existing[mode.names.sessionToken]);
+  if (previous && previous !== token) await ctx.auth.sessions.revokeToken(store, previous);
   for (const cookie of await ctx.auth.sessions.sessionCookies(
-    modeForContext(ctx),
+    mode,
     token,
     { session, user },
     rememberMe,

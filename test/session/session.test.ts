@@ -88,12 +88,35 @@ describe("session cookie", () => {
     expect(issued).not.toBe(planted);
     expect(tokenOf(issued)).not.toBe(tokenOf(planted));
     expect((await victim.getSession()).body.user.email).toBe(victimEmail);
-    // The planted session still belongs to the attacker and was not upgraded.
-    expect((await attacker.getSession()).body.user.email).toBe(attackerEmail);
+    // The planted session was not upgraded to the victim: the sign-in ended it instead, as it
+    // ends whatever session the browser held before (ASVS 7.2.4).
+    const planter = await attacker.getSession();
+    expect(planter.body?.user?.email).not.toBe(victimEmail);
+    expect(planter.body).toBeNull();
 
-    // Signing in twice gives two distinct sessions.
-    const again = await new Client(auth).signIn(victimEmail);
+    // Signing in twice from two browsers gives two distinct sessions, both live.
+    const other = new Client(auth);
+    const again = await other.signIn(victimEmail);
     expect(again.body.token).not.toBe(res.body.token);
+    expect((await victim.getSession()).body.user.email).toBe(victimEmail);
+    expect((await other.getSession()).body.user.email).toBe(victimEmail);
+  });
+
+  it("signing in again from the same browser ends the session it held before", async () => {
+    const email = uniqueEmail("again");
+    await auth.api.signUpEmail({ body: { name: "Again", email, password: PASSWORD } });
+    const browser = new Client(auth);
+    await browser.signIn(email);
+    const first = browser.jar.get(SESSION_COOKIE)!;
+    const before = (await browser.request("GET", "/list-sessions")).body as unknown[];
+    await browser.signIn(email);
+    expect(browser.jar.get(SESSION_COOKIE)).not.toBe(first);
+    expect((await browser.getSession()).body.user.email).toBe(email);
+    const stale = new Client(auth);
+    stale.jar.set(SESSION_COOKIE, first);
+    expect((await stale.getSession()).body).toBeNull();
+    const after = (await browser.request("GET", "/list-sessions")).body as unknown[];
+    expect(after).toHaveLength(before.length);
   });
 
   it("rememberMe: false -> a browser-session cookie (no Max-Age) and a dont_remember marker", async () => {
