@@ -416,6 +416,50 @@ describe("CRLF in a user's name, email and image", () => {
   });
 });
 
+describe("a live link with a callbackURL no header can carry raw", () => {
+  it("GET /verify-email with a valid token and callbackURL=/／evil.example (U+FF0F): an encoded, same-site Location", async () => {
+    const { auth: verifying, mail: box } = corpusAuth({ emailVerification: { sendOnSignUp: true } });
+    const verifySrv = await serveBoth(verifying);
+    try {
+      const email = uniqueEmail("hi-unicode");
+      await signUp(verifySrv, email);
+      const link = new URL(box.links(email).find((l) => l.includes("/verify-email"))!);
+      link.searchParams.set("callbackURL", "/\uff0fevil.example");
+      const answer = await send(verifySrv, link.pathname + link.search);
+      expect(injectionIn(answer)).toBeUndefined();
+      expect(answer.status).toBe(302);
+      expect(new URL(answer.location ?? "", verifySrv.url).origin).toBe(verifySrv.url);
+    } finally {
+      await verifySrv.close();
+    }
+  });
+
+  it("POST /magic-link/verify with a valid token and callbackURL=/dashboard/日本: 302, encoded", async () => {
+    const links = new Map<string, string>();
+    const { auth: linking } = corpusAuth({
+      plugins: [magicLink({ sendMagicLink: async ({ email, url }) => void links.set(email, url) })],
+    });
+    const linkSrv = await serveBoth(linking);
+    try {
+      const email = uniqueEmail("hi-unicode-ml");
+      await send(linkSrv, "/api/auth/sign-in/magic-link", {
+        json: { email },
+        headers: { origin: linkSrv.url },
+      });
+      const token = new URL(links.get(email)!).searchParams.get("token");
+      const answer = await send(linkSrv, "/api/auth/magic-link/verify", {
+        form: { token: token!, callbackURL: "/dashboard/\u65e5\u672c" },
+        headers: { origin: linkSrv.url, accept: "text/html" },
+      });
+      expect(injectionIn(answer)).toBeUndefined();
+      expect(answer.status).toBe(302);
+      expect(new URL(answer.location ?? "", linkSrv.url).pathname).toBe("/dashboard/%E6%97%A5%E6%9C%AC");
+    } finally {
+      await linkSrv.close();
+    }
+  });
+});
+
 describe("CRLF in cookie values", () => {
   it("encoded line breaks in every cookie we read are never written back", async () => {
     const failures: string[] = [];
