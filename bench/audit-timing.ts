@@ -16,6 +16,7 @@ import { type CaseResult, type CheckResult, renderAuditReport, verdict } from ".
 import { Databases, postgresUnavailable } from "./databases.js";
 import { describeMachine } from "./machine.js";
 import { Client } from "./soak/client.js";
+import { commandLine, loadNow, sourceState } from "./soak/provenance.js";
 import { signUpAll } from "./soak/load.js";
 import { startSoakServer } from "./soak/server-process.js";
 import { type Account, Accounts, soakPassword, VirtualUser } from "./soak/users.js";
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const options = parseAuditOptions(process.argv.slice(2));
   const machine = describeMachine();
+  const load = loadNow(machine.cores);
+  const source = sourceState();
   if (options.database === "postgres") {
     const reason = await postgresUnavailable();
     if (reason) throw new Error(`--db postgres: ${reason}`);
@@ -155,6 +158,9 @@ async function main(): Promise<void> {
       : undefined;
     const report = renderAuditReport(checks, {
       machine,
+      command: commandLine("audit:timing", process.argv.slice(2)),
+      load,
+      source,
       options,
       rateLimit: server.rateLimit,
       mails,

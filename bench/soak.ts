@@ -14,6 +14,7 @@ import { describeMachine } from "./machine.js";
 import { Client, loopbackAddress } from "./soak/client.js";
 import { signUpAll, runMix } from "./soak/load.js";
 import { MemorySampler } from "./soak/memory.js";
+import { commandLine, loadNow, sourceState } from "./soak/provenance.js";
 import { parseSoakOptions, SOAK_USAGE, type SoakOptions } from "./soak/options.js";
 import { renderSoakReport, type SoakResult } from "./soak/report.js";
 import { startSoakServer } from "./soak/server-process.js";
@@ -121,6 +122,12 @@ async function soakOne(
 async function main(): Promise<void> {
   const options = parseSoakOptions(process.argv.slice(2));
   const machine = describeMachine();
+  const context = {
+    machine,
+    command: commandLine("soak", process.argv.slice(2)),
+    load: loadNow(machine.cores),
+    source: sourceState(),
+  };
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-soak-"));
   const databases = new Databases(dir);
   const cleanup = async (): Promise<void> => {
@@ -136,7 +143,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanup();
   }
-  const report = renderSoakReport(results, options, machine);
+  const report = renderSoakReport(results, options, context);
   console.log(`\n${report}`);
   if (options.out) {
     mkdirSync(dirname(options.out), { recursive: true });

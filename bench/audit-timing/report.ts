@@ -24,6 +24,12 @@ export interface CheckResult {
 /** Everything the report states besides the checks. */
 export interface AuditContext {
   machine: Machine;
+  /** `npm run audit:timing -- …` as given. */
+  command: string;
+  /** The load average when the run started (the machine may be shared). */
+  load: string;
+  /** Whether src/ matched the commit. */
+  source: string;
   options: AuditOptions;
   rateLimit: string;
   /** Mails the SMTP sink received for the known-email reset requests, and how many were expected. */
@@ -35,6 +41,8 @@ const pct = (part: number, whole: number): string =>
   `${part >= 0 ? "+" : "−"}${Math.abs((100 * part) / whole).toFixed(1)}%`;
 const ms = (n: number): string => `${n >= 0 ? "+" : "−"}${formatMs(Math.abs(n))}`;
 const cell = (text: string): string => text.replaceAll("|", "\\|");
+/** A p-value for reading: two significant digits, "< 1e-6" below that. */
+const pValue = (p: number): string => (Number.isNaN(p) ? "—" : p < 1e-6 ? "< 1e-6" : p.toPrecision(2));
 
 /** A Markdown table; columns named in `left` are left-aligned, the others (numbers) right-aligned. */
 function table(columns: string[], rows: string[][], left: string[]): string[] {
@@ -68,12 +76,12 @@ export function verdict(check: CheckResult, threshold: number): string {
     return (
       `✓ medians within ${threshold}% (${share.toFixed(1)}%)` +
       (detectable
-        ? `, though a difference is detectable over ${u.n} tries each (p = ${p.toPrecision(2)})`
+        ? `, though a difference is detectable over ${u.n} tries each (p ${pValue(p).startsWith("<") ? "" : "= "}${pValue(p)})`
         : "")
     );
   }
   if (!detectable) {
-    return `~ medians ${share.toFixed(1)}% apart, but not detectably (p = ${p.toPrecision(2)}): noise; more tries would tell`;
+    return `~ medians ${share.toFixed(1)}% apart, but not detectably (p = ${pValue(p)}): noise; more tries would tell`;
   }
   return `⚠ known email ${diff > 0 ? "slower" : "faster"} by ${formatMs(Math.abs(diff))} ms (${share.toFixed(0)}% of the unknown-email median)`;
 }
@@ -99,7 +107,7 @@ export function renderAuditReport(checks: CheckResult[], context: AuditContext):
       pct(k.median - u.median, u.median),
       ms(k.mean - u.mean),
       pct(k.mean - u.mean, u.mean),
-      Number.isNaN(p) ? "—" : p.toPrecision(2),
+      pValue(p),
       sameAnswers(check) ? "yes" : "no",
       verdict(check, options.threshold),
     ];
@@ -121,8 +129,9 @@ export function renderAuditReport(checks: CheckResult[], context: AuditContext):
     "",
     "<!-- Written by `npm run audit:timing` (bench/audit-timing.ts). -->",
     "",
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}`,
-    `- Date: ${machine.date}; commit ${machine.commit}; took ${context.seconds.toFixed(0)} s`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${context.load}`,
+    `- Date: ${machine.date}; commit ${machine.commit}; ${context.source}; took ${context.seconds.toFixed(0)} s`,
+    `- Command: \`${context.command}\``,
     `- ${options.tries} tries per case and check after ${options.warmup} warm-up pairs; ` +
       `threshold for "the same": ${options.threshold}% of the unknown-email median`,
     "",

@@ -9,6 +9,8 @@ export interface Sample extends MemoryReading {
   t: number;
   requests: number;
   unexpected: number;
+  /** Taken after the load stopped (the last sample and the final GC reading). */
+  afterLoad: boolean;
 }
 
 /** Memory readings of a whole run. */
@@ -49,6 +51,7 @@ export class MemorySampler {
       t: (performance.now() - this.started) / 1000,
       requests: this.tally.total,
       unexpected: this.tally.unexpected,
+      afterLoad: this.stopped,
     };
   }
 
@@ -108,11 +111,13 @@ type Measure = "rss" | "heapUsed";
 
 /**
  * Growth of RSS or heap after the warm-up: the first sample at or past its end against the
- * last one, and the rate as the least-squares slope over every sample in between (steadier
- * than two points when the heap saws up and down between collections).
+ * last one under load, and the rate as the least-squares slope over every sample in between
+ * (steadier than two points when the heap saws up and down between collections, and RSS with
+ * the password hashes in flight). The sample taken after the load is left out: an idle server
+ * against a busy one would read as shrinking.
  */
 export function growthOf(trace: MemoryTrace, measure: Measure): Growth | undefined {
-  const after = trace.samples.filter((s) => s.t >= trace.warmupEnd);
+  const after = trace.samples.filter((s) => s.t >= trace.warmupEnd && !s.afterLoad);
   if (after.length < 2) return undefined;
   const first = after[0]!;
   const last = after[after.length - 1]!;

@@ -152,7 +152,14 @@ function section(result: SoakResult, options: SoakOptions): string[] {
     ),
     "",
     ...table(
-      ["Memory (MB)", `End of warm-up (${warm.toFixed(0)} s)`, "End", "Peak", "Growth", "Rate (MB/min)"],
+      [
+        "Memory (MB)",
+        `End of warm-up (${warm.toFixed(0)} s)`,
+        "End of load",
+        "Peak",
+        "Growth",
+        "Rate (MB/min)",
+      ],
       [
         memoryRow("RSS", growthOf(trace, "rss"), "(slope)"),
         memoryRow("Heap used", growthOf(trace, "heapUsed"), "(slope)"),
@@ -198,8 +205,20 @@ function section(result: SoakResult, options: SoakOptions): string[] {
   return lines;
 }
 
+/** Where and how the run was made, besides the machine. */
+export interface RunContext {
+  machine: Machine;
+  /** `npm run soak -- …` as given. */
+  command: string;
+  /** The load average when the run started (the machine may be shared). */
+  load: string;
+  /** Whether src/ matched the commit. */
+  source: string;
+}
+
 /** The Markdown report of a soak run. */
-export function renderSoakReport(results: SoakResult[], options: SoakOptions, machine: Machine): string {
+export function renderSoakReport(results: SoakResult[], options: SoakOptions, context: RunContext): string {
+  const { machine } = context;
   const mix = KINDS.map((k) => `${k} ${options.mix[k]}`).join(" / ");
   const minutes =
     options.duration >= 60
@@ -225,8 +244,9 @@ export function renderSoakReport(results: SoakResult[], options: SoakOptions, ma
     "",
     "<!-- Written by `npm run soak` (bench/soak.ts). -->",
     "",
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}`,
-    `- Date: ${machine.date}; commit ${machine.commit}`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ${context.load}`,
+    `- Date: ${machine.date}; commit ${machine.commit}; ${context.source}`,
+    `- Command: \`${context.command}\``,
     `- Load: ${minutes} per database, concurrency ${options.concurrency} (requests in flight), ` +
       `${int(options.users)} virtual users on ${int(options.clientAddresses)} loopback source address(es); ` +
       `mix ${mix} (seed ${options.seed}); memory sampled every ${options.sampleEvery.toFixed(1)} s, ` +
@@ -249,14 +269,24 @@ export function renderSoakReport(results: SoakResult[], options: SoakOptions, ma
       "a rate limit, `null` (or 401) for a signed-out session check. Unexpected is everything else: 5xx, any other " +
       "status, a 200 with the wrong body (another user, a lost session, a session alive after sign-out), socket errors " +
       "and timeouts. The command exits non-zero when there is any. Latency p50/p99 is over OK answers.",
-    "- Memory: RSS and heap used from `process.memoryUsage()` of the server; their rate is the least-squares slope " +
-      "of the samples after the warm-up. Heap after full GC is read once at the end of the warm-up and once after " +
-      "the load: the steadiest sign of a leak. The databases grow during a run (a session per sign-in and sign-up).",
+    "- Memory: RSS and heap used from `process.memoryUsage()` of the server, under load; growth is the last sample " +
+      "against the first after the warm-up, the rate the least-squares slope of all of them. Both swing by tens of MB " +
+      "with the password hashes in flight (argon2id takes 19 MiB each), so a short run's RSS figures are noise. Heap " +
+      "after full GC is read once at the end of the warm-up and once after the load: the steadiest sign of a leak. " +
+      "The databases grow during a run (a session per sign-in and sign-up).",
     "",
     "## Summary",
     "",
     ...table(
-      ["Database", "Ran", "Requests", "req/s", "Unexpected", "RSS growth", "Heap after GC growth"],
+      [
+        "Database",
+        "Ran",
+        "Requests",
+        "req/s",
+        "Unexpected",
+        "RSS growth (end − warm-up; slope)",
+        "Heap after full GC growth",
+      ],
       summaryRows,
     ),
     "",
