@@ -37,6 +37,28 @@ export function callOrigin(auth: AuthContext, headers: Headers, url: URL | undef
   return normalizeOrigin(`${proto}://${host}`) ?? "http://localhost";
 }
 
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * The API URL for links that leave this request: the ones mailed for a password reset, an
+ * email check, an email change or a magic link. Without `baseURL` the origin comes from the
+ * request's Host, which whoever sends the request chooses: a reset asked for someone else with
+ * `Host: evil.example` would mail them a link to evil.example, handing the token to its owner.
+ * So a Host-made origin is used only when the app vouches for it (`trustHost`, or listed in
+ * `trustedOrigins`) or it is a loopback host (development); otherwise 400 UNTRUSTED_HOST.
+ */
+export function linkBaseURL(ctx: EndpointContext<unknown, unknown>): string {
+  const { auth, origin } = ctx;
+  if (auth.baseURL || auth.trustHost || auth.trustedOrigins.includes(origin)) return ctx.apiURL;
+  const host = new URL(origin).hostname;
+  if (LOOPBACK_HOSTS.has(host)) return ctx.apiURL;
+  throw new AuthError(400, "UNTRUSTED_HOST", {
+    message:
+      `Links cannot be sent for the host "${new URL(origin).host}": set baseURL ` +
+      "(or AUTH_URL / BETTER_AUTH_URL), list the origin in trustedOrigins, or set trustHost behind a proxy",
+  });
+}
+
 /** The cookie mode (names, Secure) for an origin. */
 export function cookieMode(auth: AuthContext, origin: string): CookieMode {
   const secure = auth.useSecureCookies ?? origin.startsWith("https:");

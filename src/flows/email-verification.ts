@@ -2,7 +2,7 @@ import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import type { UserRecord } from "../core/types.js";
 import { isSafeRedirect } from "../http/redirect.js";
-import { trustedFor } from "../core/call.js";
+import { linkBaseURL, trustedFor } from "../core/call.js";
 import { issueSession } from "./issue-session.js";
 import { consumeOneTimeToken, createOneTimeToken, type TokenPurpose } from "./verification-token.js";
 
@@ -44,13 +44,14 @@ export async function sendVerificationMail(
   callbackURL: string | undefined,
 ): Promise<void> {
   assertSafeCallback(ctx, callbackURL);
+  const base = linkBaseURL(ctx);
   const token = await createOneTimeToken(
     ctx.auth.store,
     "email-verification",
     { userId: user.id, email: user.email },
     ctx.auth.verification.expiresIn,
   );
-  const url = new URL(`${ctx.apiURL}/verify-email`);
+  const url = new URL(`${base}/verify-email`);
   url.searchParams.set("token", token);
   if (callbackURL) url.searchParams.set("callbackURL", callbackURL);
   await deliverOrDiscardToken(ctx, "email-verification", token, () =>

@@ -1,6 +1,7 @@
 import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import type { UserRecord } from "../core/types.js";
+import { linkBaseURL } from "../core/call.js";
 import { assertSafeCallback, deliverOrDiscardToken } from "./email-verification.js";
 import { checkPasswordPolicy, credentialAccount, normalizeEmail } from "./password.js";
 import { clearPasswordFailures } from "./password-failures.js";
@@ -22,6 +23,8 @@ export async function requestPasswordReset(
   if (!ctx.auth.password.enabled || !ctx.auth.password.resetPassword)
     throw new AuthError(400, "EMAIL_AND_PASSWORD_DISABLED");
   assertSafeCallback(ctx, redirectTo, "INVALID_REDIRECT_URL");
+  // Checked before the user lookup: an untrusted Host is refused the same way for any email.
+  const base = linkBaseURL(ctx);
   const { store } = ctx.auth;
   const user = (await store.findOne("user", [
     { field: "email", value: normalizeEmail(email) },
@@ -33,7 +36,7 @@ export async function requestPasswordReset(
     { userId: user.id },
     ctx.auth.password.resetPasswordTokenExpiresIn,
   );
-  const url = new URL(`${ctx.apiURL}/reset-password/${token}`);
+  const url = new URL(`${base}/reset-password/${token}`);
   url.searchParams.set("callbackURL", redirectTo ?? "/");
   await deliverOrDiscardToken(ctx, "reset-password", token, () =>
     ctx.auth.mail.sendResetPassword({ user, url: url.href, token }, ctx.request),

@@ -1,4 +1,4 @@
-import { modeForContext } from "../core/call.js";
+import { linkBaseURL, modeForContext } from "../core/call.js";
 import type { EndpointContext } from "../core/endpoint.js";
 import { AuthError } from "../core/errors.js";
 import type { UserRecord } from "../core/types.js";
@@ -70,6 +70,7 @@ export async function changeEmail(
   const newEmail = normalizeEmail(input.newEmail);
   if (newEmail === user.email)
     throw new AuthError(400, "EMAIL_CAN_NOT_BE_UPDATED", { message: "Email is the same" });
+  const base = linkBaseURL(ctx);
   const { store } = ctx.auth;
   if (await store.findOne("user", [{ field: "email", value: newEmail }])) {
     // Same answer as success, so the endpoint does not reveal who is registered.
@@ -81,7 +82,7 @@ export async function changeEmail(
     { userId: user.id, newEmail },
     ctx.auth.verification.expiresIn,
   );
-  const url = new URL(`${ctx.apiURL}/verify-email`);
+  const url = new URL(`${base}/verify-email`);
   url.searchParams.set("token", token);
   if (input.callbackURL) url.searchParams.set("callbackURL", input.callbackURL);
   await deliverOrDiscardToken(ctx, "change-email", token, () =>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { linkBaseURL } from "../../core/call.js";
 import type { EndpointContext, Redirect } from "../../core/endpoint.js";
 import { createMailer } from "../../email/mailer.js";
 import { magicLinkEmail } from "../../email/templates.js";
@@ -87,7 +88,7 @@ export async function emailSignIn(
   try {
     await sendMagicLink(
       ctx,
-      { email: address, callbackURL: callbackUrl, verifyURL: `${ctx.apiURL}/callback/${providerId}` },
+      { email: address, callbackURL: callbackUrl, verifyURL: `${linkBaseURL(ctx)}/callback/${providerId}` },
       {
         expiresIn,
         sendMagicLink: async ({ email: to, url, token }, request) => {

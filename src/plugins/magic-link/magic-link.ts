@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AuthContext } from "../../core/context.js";
+import { linkBaseURL } from "../../core/call.js";
 import { defineEndpoint, type EndpointContext } from "../../core/endpoint.js";
 import { AuthError } from "../../core/errors.js";
 import type { Plugin } from "../../core/plugin.js";
@@ -128,7 +129,13 @@ export function magicLink(options: MagicLinkOptions = {}) {
         summary: "Email a sign-in link",
         body: z.object({
           email,
-          name: z.string().trim().max(256).optional(),
+          // Stored on the user the link creates; PostgreSQL cannot store a NUL (a 500 at verify).
+          name: z
+            .string()
+            .trim()
+            .max(256)
+            .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
+            .optional(),
           ...callbacks,
           metadata: z.record(z.string(), z.unknown()).optional(),
         }),
@@ -139,7 +146,7 @@ export function magicLink(options: MagicLinkOptions = {}) {
               ...ctx.body,
               // As in Better Auth, the link always names where to go: the app's root by default.
               callbackURL: ctx.body.callbackURL || "/",
-              verifyURL: `${ctx.apiURL}${VERIFY_PATH}`,
+              verifyURL: `${linkBaseURL(ctx)}${VERIFY_PATH}`,
             },
             resolved,
           ),
