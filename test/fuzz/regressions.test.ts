@@ -138,3 +138,57 @@ describe("fuzz regressions: a redirect's Location is percent-encoded", () => {
     expect(servers.json.errors).toEqual([]);
   });
 });
+
+describe("fuzz regressions: URLs a client hands over are at most 2048 characters percent-encoded", () => {
+  const euros = (n: number) => `/${"€".repeat(n)}`;
+
+  it('POST /auth/signout {"callbackUrl":"/€×1800", csrfToken} (ExpressAuth) redirects to the site root, not a 16 KB Location', async () => {
+    for (const target of [servers.browser, servers.authjs]) {
+      for (const [callbackUrl, location] of [
+        [euros(1800), target.origin],
+        [euros(200), `${target.origin}/${"%E2%82%AC".repeat(200)}`],
+      ] as const) {
+        const res = await sendRaw(target.port, {
+          method: "POST",
+          path: "/auth/signout",
+          headers: {
+            "content-type": "application/json",
+            origin: target.origin,
+            cookie: `${target.cookies.csrf}=${await target.csrfCookie()}`,
+          },
+          body: Buffer.from(JSON.stringify({ csrfToken: await target.placeholder("csrf"), callbackUrl })),
+        });
+        expect(res.status, target.name).toBe(302);
+        expect(res.headers.location, target.name).toBe(location);
+      }
+    }
+  });
+
+  it('POST /api/auth/magic-link/verify {"token":"bad","callbackURL":"/€×2000"} and GET /api/auth/reset-password/abc?callbackURL=/€×1700 answer 400, not an 18 KB / 15 KB Location', async () => {
+    const verify = await sendRaw(servers.json.port, {
+      method: "POST",
+      path: "/api/auth/magic-link/verify",
+      headers: { "content-type": "application/json", origin: servers.json.origin, accept: "text/html" },
+      body: Buffer.from(JSON.stringify({ token: "bad", callbackURL: euros(2000) })),
+    });
+    const reset = await sendRaw(servers.json.port, {
+      method: "GET",
+      path: `/api/auth/reset-password/abc?callbackURL=${encodeURIComponent(euros(1700))}`,
+      headers: {},
+    });
+    for (const [res, field] of [
+      [verify, "body.callbackURL"],
+      [reset, "query.callbackURL"],
+    ] as const) {
+      expect(res.status).toBe(400);
+      expect(json(res)).toMatchObject({ code: "VALIDATION_ERROR", field });
+    }
+    const short = await sendRaw(servers.json.port, {
+      method: "GET",
+      path: `/api/auth/reset-password/abc?callbackURL=${encodeURIComponent(euros(200))}`,
+      headers: {},
+    });
+    expect(short.status).toBe(302);
+    expect(short.headers.location).toBe(`/${"%E2%82%AC".repeat(200)}?error=INVALID_TOKEN`);
+  });
+});

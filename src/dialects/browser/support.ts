@@ -6,6 +6,7 @@ import { checkOrigin } from "../../http/origin.js";
 import { isSafeRedirect } from "../../http/redirect.js";
 import { modeForContext, trustedFor } from "../../core/call.js";
 import { createPageNonce, pageResponse, type RenderedPage } from "./pages/index.js";
+import { fitsURLLength } from "../url-field.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
@@ -92,14 +93,16 @@ export function redirectToError(ctx: Ctx, type: string, extra: Record<string, st
 
 /**
  * Where a redirect may go: the app's `callbacks.redirect`, or by default a path on this site or
- * a URL on a trusted origin; anything else becomes the site's root, as Auth.js does.
+ * a URL on a trusted origin, of at most 2048 characters once percent-encoded (as the JSON API's
+ * URL fields); anything else becomes the site's root, as Auth.js does.
  */
 export async function safeRedirect(ctx: Ctx, url: unknown): Promise<string> {
   const baseUrl = ctx.origin;
   const target = typeof url === "string" && url !== "" ? url : baseUrl;
   const custom = ctx.auth.options.callbacks?.redirect;
   if (custom) return custom({ url: target, baseUrl });
-  if (isSafeRedirect(target, trustedFor(ctx.auth, ctx.origin))) return new URL(target, baseUrl).href;
+  if (fitsURLLength(target) && isSafeRedirect(target, trustedFor(ctx.auth, ctx.origin)))
+    return new URL(target, baseUrl).href;
   return baseUrl;
 }
 

@@ -15,6 +15,7 @@ import {
 } from "../../flows/user.js";
 import { userJSON } from "../../flows/password.js";
 import { renderErrorPage } from "./error-page.js";
+import { urlField } from "../url-field.js";
 
 const email = z
   .string()
@@ -22,7 +23,7 @@ const email = z
   .max(320)
   .pipe(z.email({ error: "Invalid email" }));
 const password = z.string().min(1).max(4096);
-const url = z.string().max(2048);
+const url = urlField;
 
 /**
  * Refuses NUL characters in the top-level strings of a body that are stored on the user (name,

@@ -9,8 +9,9 @@ import {
 } from "../../flows/accounts.js";
 import { formPostToQuery, handleOAuthCallback, signInWithIdToken, startOAuth } from "../../flows/oauth.js";
 import { formPostResponse } from "../form-post.js";
+import { urlField } from "../url-field.js";
 
-const url = z.string().max(2048);
+const url = urlField;
 const providerId = z.string().min(1).max(64);
 const scopes = z.array(z.string().min(1).max(256)).max(50);
 /**

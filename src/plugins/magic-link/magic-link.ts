@@ -17,6 +17,7 @@ import {
 } from "../../flows/magic-link.js";
 import { userJSON } from "../../flows/password.js";
 import { type MagicLinkOptions, resolveMagicLinkOptions } from "./options.js";
+import { urlField } from "../../dialects/url-field.js";
 
 const SIGN_IN_PATH = "/sign-in/magic-link";
 const VERIFY_PATH = "/magic-link/verify";
@@ -26,7 +27,7 @@ const email = z
   .trim()
   .max(320)
   .pipe(z.email({ error: "Invalid email" }));
-const url = z.string().max(2048);
+const url = urlField;
 const token = z.string().min(1).max(512);
 const callbacks = {
   callbackURL: url.optional(),

@@ -14,6 +14,7 @@ import {
   USERNAME_ERROR_CODES,
   type UsernameOptions,
 } from "./normalize.js";
+import { urlField } from "../../dialects/url-field.js";
 
 export { normalizeUsername, USERNAME_ERROR_CODES };
 export type { UsernameOptions };
@@ -69,7 +70,7 @@ export function username(options: UsernameOptions = {}) {
           username: z.string().min(1).max(256),
           password: z.string().min(1).max(4096),
           rememberMe: z.boolean().optional(),
-          callbackURL: z.string().max(2048).optional(),
+          callbackURL: urlField.optional(),
         }),
         async handler(ctx) {
           assertSafeCallback(ctx, ctx.body.callbackURL);
