@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { setClientIp } from "../core/client-ip.js";
-import { AuthError } from "../core/errors.js";
+import { AuthError, isAuthError } from "../core/errors.js";
 import { CLIENT_IP_HEADER, fromNodeHeaders } from "./from-node-headers.js";
 
 export { CLIENT_IP_HEADER };
@@ -37,11 +37,39 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
  */
 export function unsupportedMethodResponse(method: string | undefined): Response | undefined {
   if (!FORBIDDEN_METHODS.has((method ?? "").toUpperCase())) return undefined;
-  const error = new AuthError(405, "METHOD_NOT_ALLOWED");
+  return errorJSON(new AuthError(405, "METHOD_NOT_ALLOWED"));
+}
+
+function errorJSON(error: AuthError): Response {
   return new Response(JSON.stringify(error.toJSON()), {
-    status: 405,
+    status: error.status,
     headers: { "content-type": "application/json", "cache-control": "no-store" },
   });
+}
+
+/** The auth handler's answer; a request that cannot even be built is answered with its 4xx. */
+async function answer(auth: HasHandler, req: MaybeExpressRequest): Promise<Response> {
+  let request: Request;
+  try {
+    request = toWebRequest(req);
+  } catch (error) {
+    if (isAuthError(error)) return errorJSON(error);
+    throw error;
+  }
+  return auth.handler(request);
+}
+
+/**
+ * A body parser's result as JSON again. Something express.json() accepted can still be too
+ * deep for JSON.stringify (thousands of levels overflow the stack): that is the client's
+ * doing, so it is a 400, not a 500.
+ */
+function reencode(parsed: unknown): string {
+  try {
+    return JSON.stringify(parsed ?? {});
+  } catch (cause) {
+    throw new AuthError(400, "INVALID_JSON", { message: "The JSON body is nested too deeply", cause });
+  }
 }
 
 /** Builds a Web Request from a Node request (body streamed, or re-encoded if a body parser already ran). */
@@ -54,7 +82,11 @@ export function toWebRequest(req: MaybeExpressRequest): Request {
   const path = req.originalUrl ?? req.url ?? "/";
   let url: string;
   try {
-    url = new URL(path, `${protocol}://${host}`).href;
+    const parsed = new URL(path, `${protocol}://${host}`);
+    // A Host with userinfo ("app.example@evil.example") parses, but a Request refuses URLs
+    // with credentials: serve it as localhost, like any other junk Host.
+    if (parsed.username || parsed.password) throw new TypeError("credentials in Host");
+    url = parsed.href;
   } catch {
     url = new URL(path.startsWith("/") ? path : "/", `${protocol}://localhost`).href;
   }
@@ -70,7 +102,7 @@ export function toWebRequest(req: MaybeExpressRequest): Request {
           ? parsed
           : Buffer.isBuffer(parsed)
             ? parsed.toString("utf8")
-            : JSON.stringify(parsed ?? {});
+            : reencode(parsed);
       if (typeof parsed === "object" && parsed !== null && !Buffer.isBuffer(parsed))
         headers.set("content-type", "application/json");
       headers.set("content-length", String(Buffer.byteLength(text)));
@@ -110,8 +142,7 @@ export function toNodeHandler(auth: HasHandler): NodeHandler {
   return async function gatehouseNodeHandler(req, res, next): Promise<void> {
     try {
       const response =
-        unsupportedMethodResponse(req.method) ??
-        (await auth.handler(toWebRequest(req as MaybeExpressRequest)));
+        unsupportedMethodResponse(req.method) ?? (await answer(auth, req as MaybeExpressRequest));
       await writeWebResponse(res, response);
     } catch (error) {
       if (next) next(error);
