@@ -368,7 +368,11 @@ const TOKEN_ATTACKS: TokenAttack[] = [
   { label: "empty csrfToken", make: (jar) => ({ cookie: jar.header(), posted: "" }) },
   {
     label: "wrong csrfToken",
-    make: (jar, real) => ({ cookie: jar.header(), posted: `${real.slice(0, -1)}0` }),
+    // The last character changed to one it is not (a fixed "0" was the real token 1 time in 16).
+    make: (jar, real) => ({
+      cookie: jar.header(),
+      posted: `${real.slice(0, -1)}${real.endsWith("0") ? "1" : "0"}`,
+    }),
   },
   {
     label: "another browser's token with the victim's cookie",
