@@ -1,7 +1,7 @@
 /**
  * The fuzzing harness: real servers on 127.0.0.1 (Express 5 with `toNodeHandler(auth)` at
  * /api/auth/*splat and `ExpressAuth` at /auth), a raw HTTP sender that can send what fetch
- * refuses (any method, any bytes, any content type), database snapshots, and the fixtures
+ * refuses (any method, any bytes, any content type), database watches, and the fixtures
  * requests draw on (a signed-in user, a CSRF pair, live one-time tokens, a started OAuth
  * sign-in). What every answer is held to is in invariants.ts.
  */
@@ -127,8 +127,8 @@ export interface Target {
     csrf: string;
     oauth: string;
   };
-  /** All rows of all tables (but those of writtenOnRefusal), serialized. */
-  snapshot(): Promise<string>;
+  /** Starts watching the database for writes (but those of writtenOnRefusal). */
+  watch: DatabaseWatch;
   /** Errors the instance logged. */
   errors: unknown[][];
   /** A valid session cookie value for the fixture user (made again when the fuzzer ended it). */
@@ -141,35 +141,70 @@ export interface Target {
   oauthTransaction(): Promise<{ state: string; cookie: string }>;
 }
 
-function sqliteSnapshot(db: Database.Database): () => Promise<string> {
-  const statements = new Map<string, Database.Statement>();
-  const tables = db.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-  );
-  return async () => {
-    const out: Record<string, unknown[]> = {};
-    for (const name of tables.pluck().all() as string[]) {
-      let statement = statements.get(name);
-      if (!statement) {
-        statement = db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}" ORDER BY rowid`);
-        statements.set(name, statement);
-      }
-      out[name] = (statement.all() as Record<string, unknown>[]).filter(
-        (row) => !writtenOnRefusal(name, row),
+/**
+ * Watches the database for one request: `watch()` before it, then the returned function after
+ * it lists the writes a refusal must not make ("table: change"), empty when there were none.
+ */
+export type DatabaseWatch = () => Promise<() => Promise<string[]>>;
+
+/**
+ * Writes to every table of a SQLite database, recorded by triggers into a log table: the check
+ * after a request reads only what changed, not the whole database (which grows over thousands
+ * of requests).
+ */
+function sqliteWatch(db: Database.Database): DatabaseWatch {
+  db.exec("CREATE TABLE fuzz_changes (id INTEGER PRIMARY KEY, tbl TEXT, op TEXT, row TEXT)");
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'fuzz_changes'",
+    )
+    .pluck()
+    .all() as string[];
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  for (const table of tables) {
+    const columns = db.prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string }[];
+    const json = (alias: string) =>
+      `json_object(${columns.map((c) => `'${c.name.replaceAll("'", "''")}', ${alias}.${quote(c.name)}`).join(", ")})`;
+    for (const [op, alias] of [
+      ["INSERT", "NEW"],
+      ["UPDATE", "NEW"],
+      ["DELETE", "OLD"],
+    ] as const) {
+      db.exec(
+        `CREATE TRIGGER ${quote(`fuzz_${table}_${op}`)} AFTER ${op} ON ${quote(table)} BEGIN ` +
+          `INSERT INTO fuzz_changes (tbl, op, row) VALUES ('${table.replaceAll("'", "''")}', '${op}', ${json(alias)}); END`,
       );
     }
-    return JSON.stringify(out);
+  }
+  const clear = db.prepare("DELETE FROM fuzz_changes");
+  const read = db.prepare("SELECT tbl, op, row FROM fuzz_changes ORDER BY id");
+  return async () => {
+    clear.run();
+    return async () =>
+      (read.all() as { tbl: string; op: string; row: string }[])
+        .filter(({ tbl, row }) => !writtenOnRefusal(tbl, JSON.parse(row) as Record<string, unknown>))
+        .map(({ tbl, op, row }) => `${tbl}: ${op} ${row.slice(0, 300)}`);
   };
 }
 
-function adapterSnapshot(auth: Auth): () => Promise<string> {
-  return async () => {
-    const out: Record<string, unknown[]> = {};
+/** Every row of every model through the adapter (the memory database), compared before and after. */
+function adapterWatch(auth: Auth): DatabaseWatch {
+  const snapshot = async (): Promise<Record<string, string>> => {
+    const out: Record<string, string> = {};
     for (const model of Object.keys(auth.$context.schema)) {
       const rows = await auth.$context.adapter.findMany({ model });
-      out[model] = rows.filter((row) => !writtenOnRefusal(model, row));
+      out[model] = JSON.stringify(rows.filter((row) => !writtenOnRefusal(model, row)));
     }
-    return JSON.stringify(out);
+    return out;
+  };
+  return async () => {
+    const before = await snapshot();
+    return async () => {
+      const after = await snapshot();
+      return Object.keys(after)
+        .filter((model) => after[model] !== before[model])
+        .map((model) => `${model}: ${before[model]?.slice(0, 300)} -> ${after[model]?.slice(0, 300)}`);
+    };
   };
 }
 
@@ -316,7 +351,7 @@ export async function startFuzzServers(options: { rateLimit: "off" | "default" }
       csrf: "gatehouse.csrf-token",
       oauth: "gatehouse.oauth_transaction",
     },
-    snapshot: sqliteSnapshot(db),
+    watch: sqliteWatch(db),
     errors,
     ...shared,
   };
@@ -335,7 +370,7 @@ export async function startFuzzServers(options: { rateLimit: "off" | "default" }
       csrf: "authjs.csrf-token",
       oauth: "authjs.oauth_transaction",
     },
-    snapshot: adapterSnapshot(authjs),
+    watch: adapterWatch(authjs),
     errors: authjsErrors,
     ...(await authjsFixture(authjsServer, authjsMailbox)),
   };

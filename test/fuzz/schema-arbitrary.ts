@@ -152,6 +152,26 @@ export const longQueryString: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 300, max: 700 }).map((n) => "€".repeat(n)),
 );
 
+/**
+ * A same-site path just under the 2048-character URL limits, in characters that grow when
+ * percent-encoded (a "€" becomes 9 characters in a Location header); shorter in a query string.
+ */
+export function longPath(place: Place): fc.Arbitrary<string> {
+  return fc
+    .tuple(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant("€") },
+        { weight: 1, arbitrary: fc.constantFrom("é", "😀", " ", "a", "%") },
+      ),
+      fc.integer({ min: 1_800, max: 2_046 }),
+    )
+    .map(([c, n]) => {
+      const count = Math.floor(n / c.length);
+      const budget = place === "query" ? Math.floor(12_000 / encodeURIComponent(c).length) : count;
+      return `/${c.repeat(Math.min(count, budget))}`;
+    });
+}
+
 function long(place: Place): fc.Arbitrary<string> {
   return place === "query" ? longQueryString : hugeString;
 }
@@ -214,6 +234,7 @@ function stringFor(schema: z.ZodType, key: string, dict: Dictionary, place: Plac
   if (isEmail(schema)) options.push({ weight: 3, arbitrary: fc.emailAddress() });
   if (isEmail(schema) && !known) options.push({ weight: 8, arbitrary: fc.constantFrom(...dict.emails) });
   if (known && known.length > 0) options.push({ weight: 10, arbitrary: fc.constantFrom(...known) });
+  if (known === dict.urls) options.push({ weight: 3, arbitrary: longPath(place) });
   return fc.oneof(...options);
 }
 
