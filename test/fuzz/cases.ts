@@ -79,6 +79,9 @@ export function dictionary(): Dictionary {
       PLACEHOLDER.fixtureEmail,
       PLACEHOLDER.fixtureEmail,
       PLACEHOLDER.fixtureEmail,
+      PLACEHOLDER.newEmail,
+      PLACEHOLDER.newEmail,
+      PLACEHOLDER.newEmail,
       "ada@example.test",
       "new-user@example.test",
       "another-user@example.test",
@@ -263,10 +266,11 @@ const OTHER_TYPES = [
   "*/*",
 ] as const;
 
-function bodyArb(value: fc.Arbitrary<unknown>): fc.Arbitrary<BodySpec> {
+/** A body: JSON mostly for the JSON API, a form mostly for the browser routes, sometimes bytes. */
+function bodyArb(value: fc.Arbitrary<unknown>, dialect: "json" | "browser"): fc.Arbitrary<BodySpec> {
   return fc.oneof(
     {
-      weight: 6,
+      weight: dialect === "json" ? 8 : 3,
       arbitrary: fc.record({
         kind: fc.constant("json" as const),
         value,
@@ -274,7 +278,7 @@ function bodyArb(value: fc.Arbitrary<unknown>): fc.Arbitrary<BodySpec> {
       }),
     },
     {
-      weight: 3,
+      weight: dialect === "json" ? 2 : 6,
       arbitrary: fc.record({
         kind: fc.constant("form" as const),
         value,
@@ -460,10 +464,10 @@ export function caseArb(
   const valid =
     dialect === "browser"
       ? fc.oneof(schemaValue, browserFields(dict))
-      : fc.oneof({ weight: 3, arbitrary: accepted }, { weight: 2, arbitrary: schemaValue });
+      : fc.oneof({ weight: 4, arbitrary: accepted }, { weight: 1, arbitrary: schemaValue });
   const value = fc.oneof(
-    { weight: 5, arbitrary: valid },
-    { weight: 3, arbitrary: mutated(valid) },
+    { weight: 6, arbitrary: valid },
+    { weight: 2, arbitrary: mutated(valid) },
     { weight: 1, arbitrary: wrongType },
     { weight: 1, arbitrary: fc.record({ a: hugeString }) },
   );
@@ -473,7 +477,7 @@ export function caseArb(
     method,
     path,
     query,
-    body: bodyArb(value),
+    body: bodyArb(value, dialect),
     session: sessionArb,
     csrf: csrfArb,
     oauthTransaction: callback ? fc.oneof(fc.constant(true), fc.boolean()) : fc.boolean(),
@@ -503,7 +507,7 @@ export function strayCaseArb(dict: Dictionary): fc.Arbitrary<FuzzCase> {
     method: fc.constantFrom(...METHODS),
     path,
     query: rawQuery,
-    body: bodyArb(fc.oneof(wrongType, browserFields(dict))),
+    body: bodyArb(fc.oneof(wrongType, browserFields(dict)), "json"),
     session: sessionArb,
     csrf: csrfArb,
     oauthTransaction: fc.boolean(),

@@ -53,7 +53,16 @@ export const PLACEHOLDER = {
   resetToken: "{{reset-token}}",
   /** The state of a sign-in just started with DEAD_OAUTH (its transaction cookie goes along). */
   oauthState: "{{oauth-state}}",
+  /** An address no user has yet, so that sign-ups get through. */
+  newEmail: "{{new-email}}",
 } as const;
+
+let newEmails = 0;
+/** A fresh address per call (the `newEmail` placeholder). */
+function newEmail(): string {
+  newEmails += 1;
+  return `new-${newEmails}-${process.pid}@example.test`;
+}
 
 /** Counters of requests sent, per dialect. */
 export const counts = { json: 0, browser: 0, health: 0 };
@@ -476,6 +485,8 @@ function sharedFixture(
           return csrf.token;
         case "origin":
           return server.url;
+        case "newEmail":
+          return newEmail();
         case "oauthState":
           return (await this.oauthTransaction()).state;
         case "magicToken":
@@ -544,6 +555,8 @@ async function authjsFixture(
           return csrf.token;
         case "origin":
           return server.url;
+        case "newEmail":
+          return newEmail();
         case "oauthState":
           return (await oauthTransaction()).state;
         case "resetToken":

@@ -96,7 +96,8 @@ export const examples: Record<string, string> = {};
 
 function answerKind(response: RawResponse): string {
   const json = parsed(response);
-  const code = json.ok ? (json.value as { code?: unknown } | null)?.code : undefined;
+  const value = json.ok ? (json.value as { code?: unknown; field?: unknown } | null) : undefined;
+  const code = value?.code === "VALIDATION_ERROR" ? `VALIDATION_ERROR ${String(value.field)}` : value?.code;
   const location = redirectTarget(response, json.ok ? json.value : undefined);
   const error = location ? /[?&]error=([^&]*)/.exec(location)?.[1] : undefined;
   return [response.status, typeof code === "string" ? code : error].filter(Boolean).join(" ");
