@@ -393,6 +393,7 @@ const headerArb: fc.Arbitrary<Record<string, string>> = fc.record(
     "x-forwarded-for": fc.constantFrom("1.2.3.4", "garbage, 5.6.7.8", ""),
     "x-forwarded-host": fc.constantFrom("evil.example", "a b", ""),
     "x-forwarded-proto": fc.constantFrom("https", "http", "gopher"),
+    host: fc.constantFrom("evil.example", "localhost", "[::1]:1", "127.0.0.1:1", "a b", "", "x:99999"),
     "user-agent": fc.oneof(fc.constant("fuzz"), nastyString),
   },
   { requiredKeys: ["origin"] },
