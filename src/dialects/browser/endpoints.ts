@@ -145,7 +145,6 @@ async function passwordCallback(ctx: Ctx): Promise<unknown> {
   }
 }
 
-/** Form values other than the CSRF token and the callback URL (a credentials form's fields). */
 /**
  * The `code` a refused form sign-in carries: the per-account limits name themselves (they say
  * nothing about whether the account exists); anything else is Auth.js's plain "credentials".
@@ -156,6 +155,7 @@ function refusalCode(error: { code: string }): string {
   return "credentials";
 }
 
+/** Form values other than the CSRF token and the callback URL (a credentials form's fields). */
 function formFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!body || typeof body !== "object") return out;
