@@ -59,9 +59,11 @@ function injectionIn(answer: Answer): string | undefined {
     const name = answer.rawHeaders[i]!.toLowerCase();
     const value = answer.rawHeaders[i + 1]!;
     if (name === "x-injected") return "an X-Injected header";
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     if (/[\r\n\u0000]/.test(value)) return `a line break in ${name}`;
     if (name === "set-cookie" && /injected/i.test(value)) return `an injected cookie: ${value}`;
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (answer.location !== null && /[\s\u0000-\u001f\u007f-\u00ff]/.test(answer.location))
     return `Location not encoded: ${JSON.stringify(answer.location)}`;
   return undefined;
