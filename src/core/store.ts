@@ -1,4 +1,5 @@
-import type { Adapter, Row, Where } from "../db/adapter.js";
+import type { Adapter, JoinedRow, JoinSpec, Row, Where } from "../db/adapter.js";
+import { joinByLookups } from "../db/join-by-lookups.js";
 import type { Schema } from "../db/schema.js";
 import { generateId } from "../crypto/random.js";
 import type { DatabaseHooks, HookedModel } from "./hooks.js";
@@ -49,6 +50,13 @@ export class Store {
 
   findOne(model: string, where: Where[]): Promise<Row | null> {
     return this.adapter.findOne({ model, where });
+  }
+
+  /** A row and the row its `join.on` field references, in one query where the adapter can. */
+  findOneWithJoin(model: string, where: Where[], join: JoinSpec): Promise<JoinedRow | null> {
+    return this.adapter.findOneWithJoin
+      ? this.adapter.findOneWithJoin({ model, where, join })
+      : joinByLookups(this.adapter, { model, where, join });
   }
 
   findMany(

@@ -33,6 +33,18 @@ export interface SortBy {
 /** A row as the adapter returns it: field names of the schema, Date objects for date fields. */
 export type Row = Record<string, unknown>;
 
+/** Which row to read along with another: the row of `model` whose id is the first row's `on` field. */
+export interface JoinSpec {
+  model: string;
+  on: string;
+}
+
+/** A row and the row it references (see {@link Adapter.findOneWithJoin}). */
+export interface JoinedRow {
+  row: Row;
+  joined: Row | null;
+}
+
 /**
  * Storage contract. Every adapter (memory, Kysely on SQLite / PostgreSQL / MySQL) passes the
  * shared contract suite in `test/db/adapter-contract.ts`.
@@ -60,6 +72,13 @@ export interface Adapter {
   /** Deletes every matching row; returns how many were deleted. */
   deleteMany(args: { model: string; where: Where[] }): Promise<number>;
   count(args: { model: string; where?: Where[] }): Promise<number>;
+  /**
+   * Optional: the first row of `model` matching `where` plus the row of `join.model` whose id
+   * is that row's `join.on` field, read together (one query on SQL engines). The session check
+   * reads a session and its user this way. Null when no row matches; `joined` is null when
+   * the referenced row does not exist. Adapters without it are read with two `findOne`s.
+   */
+  findOneWithJoin?(args: { model: string; where: Where[]; join: JoinSpec }): Promise<JoinedRow | null>;
   /**
    * Runs `fn` in one transaction: if it throws, nothing it wrote stays. The adapter passed to
    * `fn` must be used for every write inside it.

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
-import type { Adapter, Row, SortBy, Where } from "./adapter.js";
+import type { Adapter, JoinedRow, JoinSpec, Row, SortBy, Where } from "./adapter.js";
 import { translateDatabaseError } from "./errors.js";
 import { planMigration, runMigration } from "./migrations.js";
 import {
@@ -12,7 +12,7 @@ import {
   resolveSchema,
 } from "./model-info.js";
 import type { Schema } from "./schema.js";
-import { decodeRow, encodeValue, selectList, type SqlDialect } from "./sql-dialect.js";
+import { decodeRow, encodeValue, readColumn, selectList, type SqlDialect } from "./sql-dialect.js";
 import { buildWhere, encodeEquality } from "./sql-where.js";
 
 /** Options of {@link kyselyAdapter}. */
@@ -83,7 +83,7 @@ export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Ada
     options.sqlite && options.dialect === "sqlite"
       ? { source: options.sqlite, statements: new Map(), openTransactions: 0 }
       : null;
-  return makeAdapter(db, models, options, false, { sql: new Map(), sqlite });
+  return makeAdapter(db, models, options, false, { sql: new Map(), joins: new Map(), sqlite });
 }
 
 /**
@@ -93,7 +93,32 @@ export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Ada
  */
 interface PointLookups {
   sql: Map<string, string | null>;
+  /** The one-query SQL of each {@link Adapter.findOneWithJoin} shape, with its column aliases. */
+  joins: Map<string, JoinedLookup>;
   sqlite: SqliteLookups | null;
+}
+
+/** SQL of a joined point lookup and the alias each field of either row is selected as. */
+interface JoinedLookup {
+  sql: string;
+  rowNames: string[];
+  joinedNames: string[];
+}
+
+/** AND-ed equalities on non-null scalar values: the shape whose SQL can be kept and reused. */
+function isPointWhere(where: Where[] | undefined): where is Where[] {
+  return (
+    where !== undefined &&
+    where.length > 0 &&
+    where.every(
+      (w) =>
+        (w.operator ?? "eq") === "eq" &&
+        w.connector !== "OR" &&
+        w.value !== null &&
+        w.value !== undefined &&
+        !Array.isArray(w.value),
+    )
+  );
 }
 
 function makeAdapter(
@@ -126,47 +151,100 @@ function makeAdapter(
     return offset ? sql`${lim} offset ${sql.raw(String(offset))}` : lim;
   };
 
+  /**
+   * Runs SQL kept from an earlier compile with new parameters: on SQLite through a statement
+   * prepared once (unless another transaction holds the connection), elsewhere through Kysely.
+   */
+  const runKept = async (text: string, parameters: unknown[]): Promise<Record<string, unknown>[]> => {
+    const direct = pointLookups.sqlite;
+    if (direct && (inTransaction || direct.openTransactions === 0)) {
+      let statement = direct.statements.get(text);
+      if (!statement) {
+        statement = direct.source.prepare(text);
+        direct.statements.set(text, statement);
+      }
+      return statement.all(parameters) as Record<string, unknown>[];
+    }
+    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, parameters));
+    return result.rows;
+  };
+
+  /** The SQL of a joined point lookup: `a` is the row's table, `b` the referenced one's. */
+  const compileJoin = (
+    model: ResolvedModel,
+    where: Where[],
+    other: ResolvedModel,
+    on: string,
+  ): JoinedLookup => {
+    const rowNames = model.fields.map((f) => `a.${f.name}`);
+    const joinedNames = other.fields.map((f) => `b.${f.name}`);
+    const columns = [
+      ...model.fields.map((f, i) => sql`${readColumn(dialect, f, "a")} as ${sql.id(rowNames[i]!)}`),
+      ...other.fields.map((f, i) => sql`${readColumn(dialect, f, "b")} as ${sql.id(joinedNames[i]!)}`),
+    ];
+    const conditions = where.map(
+      (w) => sql`${sql.id("a", getField(model, w.field).column)} = ${encodeEquality(dialect, model, w)}`,
+    );
+    const query = sql`select ${sql.join(columns)} from ${sql.table(model.table)} as ${sql.id("a")} left join ${sql.table(
+      other.table,
+    )} as ${sql.id("b")} on ${sql.id("b", "id")} = ${sql.id("a", getField(model, on).column)} where ${sql.join(
+      conditions,
+      sql` and `,
+    )}${limitSql(1, undefined)}`;
+    return { sql: query.compile(db).sql, rowNames, joinedNames };
+  };
+
+  const selectJoined = async (name: string, where: Where[], join: JoinSpec): Promise<JoinedRow | null> => {
+    const model = getModel(models, name);
+    const other = getModel(models, join.model);
+    checkWhere(model, where);
+    getField(model, join.on);
+    if (!isPointWhere(where)) {
+      const row = (await selectRows(model, where, { limit: 1 }))[0];
+      if (!row) return null;
+      const ref = row[join.on];
+      const joined =
+        typeof ref === "string" ? ((await selectRows(other, byId(ref), { limit: 1 }))[0] ?? null) : null;
+      return { row, joined };
+    }
+    const key = `${model.key}|${where.map((w) => w.field).join(",")}|${other.key}|${join.on}`;
+    let lookup = pointLookups.joins.get(key);
+    if (!lookup) {
+      lookup = compileJoin(model, where, other, join.on);
+      pointLookups.joins.set(key, lookup);
+    }
+    const raw = (
+      await runKept(
+        lookup.sql,
+        where.map((w) => encodeEquality(dialect, model, w)),
+      )
+    )[0];
+    if (!raw) return null;
+    const row = decodeRow(model, raw, lookup.rowNames);
+    // A left join gives the referenced row's columns as nulls when it does not exist; ids never are.
+    const joined = raw[lookup.joinedNames[0]!] == null ? null : decodeRow(other, raw, lookup.joinedNames);
+    return { row, joined };
+  };
+
   const selectRows = async (
     model: ResolvedModel,
     where: Where[] | undefined,
     page: { limit?: number; offset?: number; sortBy?: SortBy },
   ): Promise<Row[]> => {
     checkWhere(model, where);
+    const point = page.limit === 1 && !page.offset && !page.sortBy && isPointWhere(where);
+    const key = point ? `${model.key}|${where.map((w) => w.field).join(",")}` : "";
+    const cached = point ? pointLookups.sql.get(key) : null;
+    if (cached) {
+      const parameters = where!.map((w) => encodeEquality(dialect, model, w));
+      const rows = await runKept(cached, parameters);
+      return rows.map((raw) => decodeRow(model, raw));
+    }
     const order = page.sortBy
       ? sql` order by ${sql.id(getField(model, page.sortBy.field).column)} ${sql.raw(
           page.sortBy.direction === "desc" ? "desc" : "asc",
         )}`
       : sql``;
-    const point =
-      page.limit === 1 &&
-      !page.offset &&
-      !page.sortBy &&
-      where !== undefined &&
-      where.length > 0 &&
-      where.every(
-        (w) =>
-          (w.operator ?? "eq") === "eq" &&
-          w.connector !== "OR" &&
-          w.value !== null &&
-          w.value !== undefined &&
-          !Array.isArray(w.value),
-      );
-    const key = point ? `${model.key}|${where.map((w) => w.field).join(",")}` : "";
-    const cached = point ? pointLookups.sql.get(key) : null;
-    if (cached) {
-      const parameters = where!.map((w) => encodeEquality(dialect, model, w));
-      const direct = pointLookups.sqlite;
-      if (direct && (inTransaction || direct.openTransactions === 0)) {
-        let statement = direct.statements.get(cached);
-        if (!statement) {
-          statement = direct.source.prepare(cached);
-          direct.statements.set(cached, statement);
-        }
-        return (statement.all(parameters) as Record<string, unknown>[]).map((raw) => decodeRow(model, raw));
-      }
-      const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(cached, parameters));
-      return result.rows.map((raw) => decodeRow(model, raw));
-    }
     const query = sql<
       Record<string, unknown>
     >`select ${selectList(dialect, model)} from ${sql.table(model.table)}${whereSql(
@@ -237,6 +315,7 @@ function makeAdapter(
       }),
     findOne: ({ model, where }) =>
       guard(async () => (await selectRows(getModel(models, model), where, { limit: 1 }))[0] ?? null),
+    findOneWithJoin: ({ model, where, join }) => guard(() => selectJoined(model, where, join)),
     findMany: ({ model, where, limit, offset, sortBy }) =>
       guard(() => selectRows(getModel(models, model), where, { limit, offset, sortBy })),
     update: ({ model: name, where, update }) =>

@@ -1,5 +1,6 @@
 import type { Adapter, Row, Where } from "./adapter.js";
 import { UniqueViolationError } from "./errors.js";
+import { joinByLookups } from "./join-by-lookups.js";
 import { compareValues, matchesWhere } from "./memory-where.js";
 import {
   checkWhere,
@@ -98,6 +99,11 @@ export function memoryAdapter(schema: Schema): Adapter {
       const row = select(getModel(models, model), where)[0];
       return row ? structuredClone(row) : null;
     },
+    async findOneWithJoin(args) {
+      getField(getModel(models, args.model), args.join.on);
+      getModel(models, args.join.model);
+      return joinByLookups(adapter, args);
+    },
     async findMany({ model: name, where, limit, offset, sortBy }) {
       const model = getModel(models, name);
       let rows = select(model, where);
@@ -162,6 +168,7 @@ export function memoryAdapter(schema: Schema): Adapter {
   const root: Adapter = {
     ...adapter,
     findOne: read(adapter.findOne),
+    findOneWithJoin: read((args: Parameters<typeof joinByLookups>[1]) => adapter.findOneWithJoin!(args)),
     findMany: read(adapter.findMany),
     count: read(adapter.count),
     create: (args) => exclusive(() => adapter.create(args)),

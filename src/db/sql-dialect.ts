@@ -76,18 +76,29 @@ export function decodeValue(field: ResolvedField, value: unknown): unknown {
  * text (`cast(... as char)`) so the driver's timezone setting cannot shift them.
  */
 export function selectList(dialect: SqlDialect, model: ResolvedModel): RawBuilder<unknown> {
-  return sql.join(
-    model.fields.map((f) => {
-      const column = sql.id(f.column);
-      const read = dialect === "mysql" && f.type === "date" ? sql`cast(${column} as char)` : column;
-      return sql`${read} as ${sql.id(f.name)}`;
-    }),
-  );
+  return sql.join(model.fields.map((f) => sql`${readColumn(dialect, f)} as ${sql.id(f.name)}`));
 }
 
-/** Decodes a raw row selected with {@link selectList}. */
-export function decodeRow(model: ResolvedModel, raw: Record<string, unknown>): Record<string, unknown> {
+/** How a column is read (`table.column` when a table alias is given); MySQL dates as text. */
+export function readColumn(dialect: SqlDialect, field: ResolvedField, table?: string): RawBuilder<unknown> {
+  const column = table ? sql.id(table, field.column) : sql.id(field.column);
+  return dialect === "mysql" && field.type === "date" ? sql`cast(${column} as char)` : sql`${column}`;
+}
+
+/**
+ * Decodes a raw row selected with {@link selectList}, or with the given alias per field (in
+ * the order of `model.fields`) when a query selected several tables.
+ */
+export function decodeRow(
+  model: ResolvedModel,
+  raw: Record<string, unknown>,
+  names?: readonly string[],
+): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const field of model.fields) row[field.name] = decodeValue(field, raw[field.name]);
+  const fields = model.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    row[field.name] = decodeValue(field, raw[names ? names[i]! : field.name]);
+  }
   return row;
 }

@@ -1,4 +1,4 @@
-import type { Row, Where } from "../db/adapter.js";
+import type { JoinedRow, JoinSpec, Row, Where } from "../db/adapter.js";
 import { sha256Hex } from "../crypto/hash.js";
 import { randomToken } from "../crypto/random.js";
 import type { SessionRecord, UserRecord } from "../core/types.js";
@@ -6,6 +6,7 @@ import type { SessionWithUser } from "../core/options.js";
 import { chunkCookie, clearChunkedCookie, readChunkedCookie } from "../http/cookie-chunks.js";
 import { type CookieNames, serializeCookie } from "../http/cookies.js";
 import { decodeSessionJWT, encodeSessionJWT, type SessionJWT } from "./authjs-jwt.js";
+import { BoundedMemo } from "./bounded-memo.js";
 
 /**
  * The storage the session manager needs: the core's Store fits (it applies ids, timestamps and
@@ -14,6 +15,8 @@ import { decodeSessionJWT, encodeSessionJWT, type SessionJWT } from "./authjs-jw
 export interface SessionStore {
   create(model: string, data: Row): Promise<Row>;
   findOne(model: string, where: Where[]): Promise<Row | null>;
+  /** A row and the row it references, read together (the session and its user). */
+  findOneWithJoin(model: string, where: Where[], join: JoinSpec): Promise<JoinedRow | null>;
   update(model: string, where: Where[], update: Row): Promise<Row | null>;
   deleteMany(model: string, where: Where[]): Promise<number>;
 }
@@ -58,6 +61,21 @@ export interface CookieMode {
   names: CookieNames;
   secure: boolean;
 }
+
+/** How many verified session cookie values a {@link SessionManager} remembers. */
+const VERIFIED_TOKENS_KEPT = 1024;
+
+/** How many verified cookie-cache values a {@link SessionManager} remembers (each up to ~4 KB). */
+const CACHE_VALUES_KEPT = 256;
+
+/** A session cookie value's raw token and the token's SHA-256 (hex), as stored. */
+interface VerifiedToken {
+  token: string;
+  hash: string;
+}
+
+/** A session row's user, by its `userId`. */
+const SESSION_USER: JoinSpec = { model: "user", on: "userId" };
 
 interface CachePayload {
   s: Row;
@@ -169,6 +187,33 @@ export class SessionManager {
   }
 
   /**
+   * Signed cookie values seen recently that verified, with their token and its SHA-256: the
+   * same browser sends the same value on every request, and verifying an HMAC and hashing the
+   * token was a fifth of a session check. Only values that verified are kept (nobody can add
+   * one without the secret), the oldest goes first when full, and the session row is still
+   * read on every request, so a revoked session ends at once.
+   */
+  private readonly verifiedTokens = new BoundedMemo<VerifiedToken>(VERIFIED_TOKENS_KEPT);
+
+  private verifiedToken(value: string | undefined): VerifiedToken | null {
+    if (!value) return null;
+    const known = this.verifiedTokens.get(value);
+    if (known) return known;
+    const token = this.tokenSigner.unsign(value);
+    if (!token) return null;
+    const verified = { token, hash: sha256Hex(token) };
+    this.verifiedTokens.set(value, verified);
+    return verified;
+  }
+
+  /**
+   * Cookie-cache values seen recently that verified, parsed: the signature check, base64 and
+   * JSON.parse of a kilobyte payload run once per value. Each read still checks the token hash
+   * and both expiries, and gets its own copies of the rows.
+   */
+  private readonly verifiedCaches = new BoundedMemo<CachePayload>(CACHE_VALUES_KEPT);
+
+  /**
    * Reads the session behind the cookies. Uses the cookie cache when enabled and allowed;
    * otherwise one lookup by token hash plus one for the user. Renews the expiry when the
    * session is older than `updateAge` (unless `disableRefresh`).
@@ -179,24 +224,26 @@ export class SessionManager {
     options: { disableCookieCache?: boolean; disableRefresh?: boolean } = {},
   ): Promise<ResolvedSession | null> {
     if (this.config.strategy === "jwt") return this.resolveJWT(cookies, mode, options);
-    const token = this.tokenFromCookie(cookies[mode.names.sessionToken]);
-    if (!token) return null;
-    const hash = sha256Hex(token);
+    const verified = this.verifiedToken(cookies[mode.names.sessionToken]);
+    if (!verified) return null;
+    const { token, hash } = verified;
     if (this.config.cookieCache.enabled && !options.disableCookieCache) {
       const cached = this.readCache(cookies[mode.names.sessionData], hash);
       if (cached) return { ...cached, setCookies: [] };
     }
-    const session = (await this.store.findOne("session", [
-      { field: "token", value: hash },
-    ])) as SessionRecord | null;
-    if (!session) return null;
+    // The session and its user in one read (one query on SQL databases).
+    const found = await this.store.findOneWithJoin(
+      "session",
+      [{ field: "token", value: hash }],
+      SESSION_USER,
+    );
+    if (!found) return null;
+    const session = found.row as SessionRecord;
     if (session.expiresAt.getTime() <= Date.now()) {
       await this.store.deleteMany("session", [{ field: "id", value: session.id }]);
       return null;
     }
-    const user = (await this.store.findOne("user", [
-      { field: "id", value: session.userId },
-    ])) as UserRecord | null;
+    const user = found.joined as UserRecord | null;
     if (!user) return null;
     const setCookies: string[] = [];
     let current = session;
@@ -329,21 +376,35 @@ export class SessionManager {
 
   private readCache(value: string | undefined, hash: string): SessionWithUser | null {
     if (!value) return null;
+    const payload = this.verifiedCaches.get(value) ?? this.parseCache(value);
+    if (!payload || payload.h !== hash || payload.exp <= Date.now()) return null;
+    const session = reviveDates(payload.s) as SessionRecord;
+    if (!(session.expiresAt instanceof Date) || !(session.expiresAt.getTime() > Date.now())) return null;
+    return { session, user: reviveDates(payload.u) as UserRecord };
+  }
+
+  /** Verifies and parses a cookie-cache value (remembering it), or null when it is not ours or malformed. */
+  private parseCache(value: string): CachePayload | null {
     const body = this.cacheSigner.unsign(value);
     if (!body) return null;
+    let payload: CachePayload;
     try {
-      const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as CachePayload;
-      if (payload.h !== hash || payload.exp <= Date.now()) return null;
-      const session = reviveDates(payload.s) as SessionRecord;
-      if (session.expiresAt.getTime() <= Date.now()) return null;
-      return { session, user: reviveDates(payload.u) as UserRecord };
+      payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as CachePayload;
     } catch {
       return null;
     }
+    if (!isRecord(payload) || !isRecord(payload.s) || !isRecord(payload.u)) return null;
+    if (typeof payload.h !== "string" || typeof payload.exp !== "number") return null;
+    this.verifiedCaches.set(value, payload);
+    return payload;
   }
 }
 
 const DATE_FIELDS = new Set(["createdAt", "updatedAt", "expiresAt"]);
+
+function isRecord(value: unknown): value is Row {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 function reviveDates(row: Row): Row {
   const out: Row = { ...row };

@@ -314,6 +314,99 @@ export function runAdapterContract(
       expect(await db.findOne({ model: "item", where })).toBeNull();
     });
 
+    it("reads a row and the row it references together, exactly as two lookups would", async () => {
+      const join = db.findOneWithJoin?.bind(db);
+      expect(join).toBeTypeOf("function");
+      if (!join) return;
+      await db.create({ model: "user", data: user("u1", { emailVerified: true, image: EVIL }) });
+      await db.create({ model: "user", data: user("u2", { emailVerified: false }) });
+      for (const [id, userId] of [
+        ["s1", "u1"],
+        ["s2", "u2"],
+      ]) {
+        await db.create({
+          model: "session",
+          data: {
+            id,
+            token: `tok-${id}`,
+            userId,
+            expiresAt: t0,
+            ipAddress: EVIL,
+            createdAt: t0,
+            updatedAt: t0,
+          },
+        });
+      }
+      const spec = { model: "user", on: "userId" };
+      // Twice per token: the second call of a shape runs the kept SQL (or prepared statement).
+      for (const [token, sessionId, userId] of [
+        ["tok-s1", "s1", "u1"],
+        ["tok-s2", "s2", "u2"],
+        ["tok-s1", "s1", "u1"],
+      ] as const) {
+        const found = await join({ model: "session", where: [{ field: "token", value: token }], join: spec });
+        expect(found).toEqual({
+          row: await db.findOne({ model: "session", where: [{ field: "id", value: sessionId }] }),
+          joined: await db.findOne({ model: "user", where: [{ field: "id", value: userId }] }),
+        });
+        expect(found?.row.expiresAt).toBeInstanceOf(Date);
+        expect(typeof found?.joined?.emailVerified).toBe("boolean");
+      }
+      expect(
+        await join({ model: "session", where: [{ field: "token", value: "tok-none" }], join: spec }),
+      ).toBeNull();
+      // A renamed table and column, and a reference that points at no row: joined is null.
+      await db.create({ model: "item", data: item("i1", { label: "u2", note: "n1", code: "C1" }) });
+      await db.create({ model: "item", data: item("i2", { label: "nobody", code: "C2" }) });
+      const itemJoin = { model: "user", on: "label" };
+      const i1 = await join({ model: "item", where: [{ field: "code", value: "C1" }], join: itemJoin });
+      expect(i1?.row).toMatchObject({ id: "i1", note: "n1" });
+      expect(i1?.joined?.id).toBe("u2");
+      const i2 = await join({ model: "item", where: [{ field: "code", value: "C2" }], join: itemJoin });
+      expect(i2).toEqual({
+        row: await db.findOne({ model: "item", where: [{ field: "id", value: "i2" }] }),
+        joined: null,
+      });
+      // Not a point shape (an operator other than eq): still answered, by the general path.
+      const ranged = await join({
+        model: "session",
+        where: [{ field: "token", value: "tok-s2", operator: "starts_with" }],
+        join: spec,
+      });
+      expect(ranged?.joined?.id).toBe("u2");
+      await expect(
+        join({
+          model: "session",
+          where: [{ field: "token", value: "x" }],
+          join: { model: "user", on: "nope" },
+        }),
+      ).rejects.toThrow(TypeError);
+    });
+
+    it("shows a joined read its own transaction's rows, and no one else's until commit", async () => {
+      const join = db.findOneWithJoin?.bind(db);
+      if (!join) throw new Error("findOneWithJoin is missing");
+      const spec = { model: "user", on: "userId" };
+      const where = [{ field: "token", value: "tok-t1" }];
+      expect(await join({ model: "session", where, join: spec })).toBeNull();
+      let outside: Promise<unknown> | undefined;
+      const failing = db.transaction(async (tx) => {
+        await tx.create({ model: "user", data: user("t1") });
+        await tx.create({
+          model: "session",
+          data: { id: "st1", token: "tok-t1", userId: "t1", expiresAt: t0, createdAt: t0, updatedAt: t0 },
+        });
+        const inside = await tx.findOneWithJoin?.({ model: "session", where, join: spec });
+        expect(inside?.joined?.id).toBe("t1");
+        outside = join({ model: "session", where, join: spec });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("boom");
+      });
+      await expect(failing).rejects.toThrow("boom");
+      expect(await outside).toBeNull();
+      expect(await join({ model: "session", where, join: spec })).toBeNull();
+    });
+
     it("cascades deletes along references", async () => {
       await db.create({ model: "user", data: user("u1") });
       await db.create({ model: "user", data: user("u2") });
