@@ -309,6 +309,25 @@ describe("cookie cache", () => {
     expect((await client.getSession()).body).toBeNull();
   });
 
+  it("every read of the same cookies gets its own rows (changing one answer changes no later one)", async () => {
+    for (const cookieCache of [true, false]) {
+      const { auth } = makeAuth({ session: { cookieCache: { enabled: cookieCache, maxAge: 60 } } });
+      const client = new Client(auth);
+      const email = uniqueEmail("copies");
+      await client.signUp(email);
+      const headers = client.jar.headers();
+      const first = await auth.api.getSession({ headers });
+      expect(first?.user.email).toBe(email);
+      first!.user.email = "changed@example.test";
+      first!.session.expiresAt.setTime(0);
+      (first!.session as Record<string, unknown>).userId = "someone-else";
+      const second = await auth.api.getSession({ headers });
+      expect(second?.user.email).toBe(email);
+      expect(second!.session.expiresAt.getTime()).toBeGreaterThan(Date.now());
+      expect(second!.session.userId).toBe(second!.user.id);
+    }
+  });
+
   it("a cache cookie from another session does not apply", async () => {
     const { auth } = makeAuth(options);
     const alice = new Client(auth);
