@@ -10,7 +10,7 @@ export const ROOT = resolve(import.meta.dirname, "..");
 export const BUILD_DIR = resolve(ROOT, "node_modules/.cache/gatehouse-bench");
 
 /** The server entry points, by file name (without extension) under bench/servers/. */
-export const SERVER_FILES = ["bare", "gatehouse", "better-auth", "authjs"] as const;
+export const SERVER_FILES = ["bare", "floor", "gatehouse", "better-auth", "authjs"] as const;
 export type ServerFile = (typeof SERVER_FILES)[number];
 
 /** Source entry points of the package and the built files a user's `import "gatehouse/…"` loads. */

@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Databases } from "./databases.js";
 import { freePort, type RunningServer, type StartOptions, startServer } from "./process.js";
-import type { PostgresDatabase, ServerConfig, SqliteDatabase } from "./servers/config.js";
+import {
+  FLOOR_COOKIE,
+  FLOOR_TOKEN,
+  type PostgresDatabase,
+  type ServerConfig,
+  type SqliteDatabase,
+} from "./servers/config.js";
 import type { ServerFile } from "./compile.js";
 import { type Account, authjsCookie, signIn, signUp } from "./session-cookies.js";
 
@@ -15,8 +21,11 @@ export interface Contender {
   cookieCache?: boolean;
   /** Sessions in an encrypted cookie (Gatehouse's `session.strategy: "jwt"`), users in the database. */
   jwt?: boolean;
-  /** How a valid session cookie is had: none needed, sign in with a password, or mint a JWT. */
-  session: "none" | "password" | "authjs-jwt";
+  /**
+   * How a valid session cookie is had: none needed, sign in with a password, mint a JWT, or
+   * the floor server's fixed token.
+   */
+  session: "none" | "password" | "authjs-jwt" | "floor";
   /** Why this row has no numbers (not built yet, service unreachable). */
   unavailable?: string;
 }
@@ -24,6 +33,13 @@ export interface Contender {
 /** Every contender, in table order. */
 export const CONTENDERS: Contender[] = [
   { id: "bare", label: "bare Express (no auth)", server: "bare", session: "none" },
+  {
+    id: "floor",
+    label: "floor: bare Express + one SQLite read (no auth library)",
+    server: "floor",
+    database: "sqlite",
+    session: "floor",
+  },
   {
     id: "gatehouse-sqlite",
     label: "Gatehouse, database sessions, SQLite",
@@ -145,6 +161,8 @@ export class Prepared {
     switch (this.contender.session) {
       case "none":
         return BARE_COOKIE;
+      case "floor":
+        return `${FLOOR_COOKIE}=${FLOOR_TOKEN}`;
       case "authjs-jwt":
         return authjsCookie(this.secret, ACCOUNT);
       case "password":

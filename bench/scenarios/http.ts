@@ -72,6 +72,7 @@ export async function noCookie(
 
 const JSON_API_NOT_APPLICABLE = {
   bare: "n/a — no auth API",
+  floor: "n/a — no auth API",
   authjs: "n/a — not a JSON-dialect library (its /auth/session is another API)",
 };
 
@@ -99,7 +100,7 @@ export async function getSessionOverHttp(
     intro:
       "The JSON API's session endpoint with a valid cookie, through each library's Node handler " +
       "(`toNodeHandler(auth)` on `/api/auth/*splat`).",
-    contenders: contenders.filter((c) => c.id !== "bare"),
+    contenders: contenders.filter((c) => c.id !== "bare" && c.id !== "floor"),
     results,
     expected: 200,
     notApplicable: JSON_API_NOT_APPLICABLE,

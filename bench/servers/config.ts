@@ -17,6 +17,10 @@ export interface ServerConfig {
   migrate?: boolean;
 }
 
+/** The floor server's session cookie: its name and the token its one session row holds. */
+export const FLOOR_COOKIE = "session";
+export const FLOOR_TOKEN = "floor-session-token-0123456789abcdefghijklmnopqrstuv";
+
 /** A better-sqlite3 file. */
 export interface SqliteDatabase {
   kind: "sqlite";
