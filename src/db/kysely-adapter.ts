@@ -12,7 +12,14 @@ import {
   resolveSchema,
 } from "./model-info.js";
 import type { Schema } from "./schema.js";
-import { decodeRow, encodeValue, readColumn, selectList, type SqlDialect } from "./sql-dialect.js";
+import {
+  decodeRow,
+  decodeValues,
+  encodeValue,
+  readColumn,
+  selectList,
+  type SqlDialect,
+} from "./sql-dialect.js";
 import { buildWhere, encodeEquality } from "./sql-where.js";
 
 /** Options of {@link kyselyAdapter}. */
@@ -31,7 +38,14 @@ export interface KyselyAdapterOptions {
 
 /** The part of a better-sqlite3 Database that cached point lookups use. */
 export interface SqliteStatementSource {
-  prepare(sql: string): { all(...parameters: unknown[]): unknown[] };
+  prepare(sql: string): SqliteStatement;
+}
+
+/** The part of a better-sqlite3 Statement that cached point lookups use. */
+export interface SqliteStatement {
+  /** Rows as arrays of column values (better-sqlite3's raw mode). */
+  raw(toggle?: boolean): SqliteStatement;
+  get(...parameters: unknown[]): unknown;
 }
 
 /**
@@ -41,7 +55,7 @@ export interface SqliteStatementSource {
  */
 interface SqliteLookups {
   source: SqliteStatementSource;
-  statements: Map<string, { all(...parameters: unknown[]): unknown[] }>;
+  statements: Map<string, SqliteStatement>;
   openTransactions: number;
 }
 
@@ -92,17 +106,16 @@ export function kyselyAdapter(db: AnyKysely, options: KyselyAdapterOptions): Ada
  * query tree each time was most of its cost. `null` marks a shape that is not cached.
  */
 interface PointLookups {
-  sql: Map<string, string | null>;
-  /** The one-query SQL of each {@link Adapter.findOneWithJoin} shape, with its column aliases. */
-  joins: Map<string, JoinedLookup>;
+  sql: Map<string, KeptLookup | null>;
+  /** The one-query SQL of each {@link Adapter.findOneWithJoin} shape. */
+  joins: Map<string, KeptLookup>;
   sqlite: SqliteLookups | null;
 }
 
-/** SQL of a joined point lookup and the alias each field of either row is selected as. */
-interface JoinedLookup {
+/** SQL kept for reuse, and the alias of each column it selects, in order. */
+interface KeptLookup {
   sql: string;
-  rowNames: string[];
-  joinedNames: string[];
+  names: string[];
 }
 
 /** AND-ed equalities on non-null scalar values: the shape whose SQL can be kept and reused. */
@@ -152,21 +165,24 @@ function makeAdapter(
   };
 
   /**
-   * Runs SQL kept from an earlier compile with new parameters: on SQLite through a statement
-   * prepared once (unless another transaction holds the connection), elsewhere through Kysely.
+   * The first row of SQL kept from an earlier compile, run with new parameters, as its column
+   * values in select order: on SQLite through a statement prepared once (unless another
+   * transaction holds the connection), elsewhere through Kysely.
    */
-  const runKept = async (text: string, parameters: unknown[]): Promise<Record<string, unknown>[]> => {
+  const keptRow = async (lookup: KeptLookup, parameters: unknown[]): Promise<unknown[] | undefined> => {
     const direct = pointLookups.sqlite;
     if (direct && (inTransaction || direct.openTransactions === 0)) {
-      let statement = direct.statements.get(text);
+      let statement = direct.statements.get(lookup.sql);
       if (!statement) {
-        statement = direct.source.prepare(text);
-        direct.statements.set(text, statement);
+        // Raw mode: values in select order, without building an object keyed by alias first.
+        statement = direct.source.prepare(lookup.sql).raw(true);
+        direct.statements.set(lookup.sql, statement);
       }
-      return statement.all(parameters) as Record<string, unknown>[];
+      return statement.get(parameters) as unknown[] | undefined;
     }
-    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, parameters));
-    return result.rows;
+    const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(lookup.sql, parameters));
+    const raw = result.rows[0];
+    return raw ? lookup.names.map((name) => raw[name]) : undefined;
   };
 
   /** The SQL of a joined point lookup: `a` is the row's table, `b` the referenced one's. */
@@ -175,7 +191,7 @@ function makeAdapter(
     where: Where[],
     other: ResolvedModel,
     on: string,
-  ): JoinedLookup => {
+  ): KeptLookup => {
     const rowNames = model.fields.map((f) => `a.${f.name}`);
     const joinedNames = other.fields.map((f) => `b.${f.name}`);
     const columns = [
@@ -191,7 +207,7 @@ function makeAdapter(
       conditions,
       sql` and `,
     )}${limitSql(1, undefined)}`;
-    return { sql: query.compile(db).sql, rowNames, joinedNames };
+    return { sql: query.compile(db).sql, names: [...rowNames, ...joinedNames] };
   };
 
   const selectJoined = async (name: string, where: Where[], join: JoinSpec): Promise<JoinedRow | null> => {
@@ -213,16 +229,15 @@ function makeAdapter(
       lookup = compileJoin(model, where, other, join.on);
       pointLookups.joins.set(key, lookup);
     }
-    const raw = (
-      await runKept(
-        lookup.sql,
-        where.map((w) => encodeEquality(dialect, model, w)),
-      )
-    )[0];
-    if (!raw) return null;
-    const row = decodeRow(model, raw, lookup.rowNames);
+    const values = await keptRow(
+      lookup,
+      where.map((w) => encodeEquality(dialect, model, w)),
+    );
+    if (!values) return null;
+    const row = decodeValues(model, values, 0);
     // A left join gives the referenced row's columns as nulls when it does not exist; ids never are.
-    const joined = raw[lookup.joinedNames[0]!] == null ? null : decodeRow(other, raw, lookup.joinedNames);
+    const at = model.fields.length;
+    const joined = values[at] == null ? null : decodeValues(other, values, at);
     return { row, joined };
   };
 
@@ -236,9 +251,11 @@ function makeAdapter(
     const key = point ? `${model.key}|${where.map((w) => w.field).join(",")}` : "";
     const cached = point ? pointLookups.sql.get(key) : null;
     if (cached) {
-      const parameters = where!.map((w) => encodeEquality(dialect, model, w));
-      const rows = await runKept(cached, parameters);
-      return rows.map((raw) => decodeRow(model, raw));
+      const values = await keptRow(
+        cached,
+        where!.map((w) => encodeEquality(dialect, model, w)),
+      );
+      return values ? [decodeValues(model, values, 0)] : [];
     }
     const order = page.sortBy
       ? sql` order by ${sql.id(getField(model, page.sortBy.field).column)} ${sql.raw(
@@ -258,7 +275,7 @@ function makeAdapter(
       const same =
         compiled.parameters.length === expected.length &&
         compiled.parameters.every((p, i) => Object.is(p, expected[i]) || sameValue(p, expected[i]));
-      pointLookups.sql.set(key, same ? compiled.sql : null);
+      pointLookups.sql.set(key, same ? { sql: compiled.sql, names: model.fields.map((f) => f.name) } : null);
     }
     const result = await db.executeQuery(compiled);
     return result.rows.map((raw) => decodeRow(model, raw));

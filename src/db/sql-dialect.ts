@@ -85,20 +85,27 @@ export function readColumn(dialect: SqlDialect, field: ResolvedField, table?: st
   return dialect === "mysql" && field.type === "date" ? sql`cast(${column} as char)` : sql`${column}`;
 }
 
+/** Decodes a raw row selected with {@link selectList}. */
+export function decodeRow(model: ResolvedModel, raw: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const field of model.fields) row[field.name] = decodeValue(field, raw[field.name]);
+  return row;
+}
+
 /**
- * Decodes a raw row selected with {@link selectList}, or with the given alias per field (in
- * the order of `model.fields`) when a query selected several tables.
+ * Decodes a row given as column values in the order of `model.fields`, starting at `offset`
+ * (a query that selected several tables has one model's columns after another's).
  */
-export function decodeRow(
+export function decodeValues(
   model: ResolvedModel,
-  raw: Record<string, unknown>,
-  names?: readonly string[],
+  values: readonly unknown[],
+  offset: number,
 ): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   const fields = model.fields;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
-    row[field.name] = decodeValue(field, raw[names ? names[i]! : field.name]);
+    row[field.name] = decodeValue(field, values[offset + i]);
   }
   return row;
 }
