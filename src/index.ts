@@ -3,7 +3,14 @@ export type { Auth, CoreEndpoints } from "./create-auth.js";
 export { AuthError, ERROR_CODES, isAuthError } from "./core/errors.js";
 export type { ErrorCode } from "./core/errors.js";
 export { defineEndpoint, Redirect } from "./core/endpoint.js";
-export type { AnyEndpoint, Endpoint, EndpointContext, HttpMethod } from "./core/endpoint.js";
+export type {
+  AnyEndpoint,
+  Endpoint,
+  EndpointContext,
+  HttpMethod,
+  InputParseResult,
+  InputSchema,
+} from "./core/endpoint.js";
 export type {
   AuthOptions,
   EmailAndPasswordOptions,

@@ -22,8 +22,8 @@ export interface ApiCallOptions<Body, Query> {
 type ResultOf<E> = E extends { handler(ctx: never): Promise<infer R> }
   ? Exclude<R, Redirect | Response>
   : never;
-type BodyOf<E> = E extends { body?: { _output: infer B } } ? B : undefined;
-type QueryOf<E> = E extends { query?: { _output: infer Q } } ? Q : undefined;
+type BodyOf<E> = E extends { body?: { _zod: { output: infer B } } } ? B : undefined;
+type QueryOf<E> = E extends { query?: { _zod: { output: infer Q } } } ? Q : undefined;
 
 /** One server-side call. The overloads follow `asResponse` / `returnHeaders`. */
 export interface ApiMethod<E extends AnyEndpoint> {

@@ -74,7 +74,7 @@ export function trustedFor(auth: AuthContext, origin: string): Set<string> {
 
 function formatIssues(
   where: string,
-  error: { issues: { path: PropertyKey[]; message: string }[] },
+  error: { issues: readonly { path: PropertyKey[]; message: string }[] },
 ): AuthError {
   const first = error.issues[0];
   const field = first ? [where, ...first.path.map(String)].join(".") : where;

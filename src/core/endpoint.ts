@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { $ZodType } from "zod/v4/core";
 import type { CookieAttributes } from "../http/cookies.js";
 import type { AuthContext } from "./context.js";
 import type { SessionWithUser } from "./options.js";
@@ -26,6 +26,21 @@ function percentEncode(char: string): string {
 }
 
 export type { CookieAttributes };
+
+/** What validating input gives: the parsed value, or the issues (zod's shape). */
+export type InputParseResult<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
+
+/**
+ * An input schema: a zod schema from classic zod (`import { z } from "zod"`) or from `zod/mini`,
+ * from the app's own copy of zod or from ours. Both kinds carry `safeParse`, and input is
+ * validated through it, so a schema is always run by the zod that built it (the app's config,
+ * custom error maps and locale included).
+ */
+export interface InputSchema<T> extends $ZodType<T> {
+  safeParse(data: unknown): InputParseResult<T>;
+}
 
 /** Everything a handler gets for one call. */
 export interface EndpointContext<Body, Query> {
@@ -62,8 +77,8 @@ export interface Endpoint<Body = unknown, Query = unknown, Result = unknown> {
   method: HttpMethod | HttpMethod[];
   /** Path under basePath, with `:param` segments. */
   path: string;
-  body?: z.ZodType<Body>;
-  query?: z.ZodType<Query>;
+  body?: InputSchema<Body>;
+  query?: InputSchema<Query>;
   /**
    * A GET that changes state (consumes a one-time token). HEAD requests to it are answered
    * without running the handler, so link checkers that probe with HEAD do not use up links.

@@ -1,14 +1,11 @@
-import { z } from "zod";
+import { z } from "../core/zod.js";
 
 /** Largest query string a form_post callback is moved into (the redirect's Location header). */
 export const MAX_FORM_POST_QUERY = 8 * 1024;
 
 /** RFC 6749 Appendix A: codes, states and error fields are printable ASCII. */
 const ascii = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(/^[\x20-\x7e]*$/, "printable ASCII only");
+  z.string().check(z.maxLength(max), z.regex(/^[\x20-\x7e]*$/, "printable ASCII only"));
 
 /**
  * The body of an OAuth authorization response posted back with `response_mode=form_post`:
@@ -21,19 +18,21 @@ const ascii = (max: number) =>
  */
 export const formPostResponse = z
   .object({
-    code: ascii(4096).optional(),
-    state: ascii(512).optional(),
-    iss: ascii(2048).optional(),
-    error: ascii(256).optional(),
-    error_description: ascii(2048).optional(),
-    error_uri: ascii(2048).optional(),
-    user: z.string().max(4096).optional(),
+    code: z.optional(ascii(4096)),
+    state: z.optional(ascii(512)),
+    iss: z.optional(ascii(2048)),
+    error: z.optional(ascii(256)),
+    error_description: z.optional(ascii(2048)),
+    error_uri: z.optional(ascii(2048)),
+    user: z.optional(z.string().check(z.maxLength(4096))),
   })
-  .refine(
-    (fields) => {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(fields)) if (v !== undefined) params.set(k, v);
-      return params.toString().length <= MAX_FORM_POST_QUERY;
-    },
-    { message: `the callback's fields take more than ${MAX_FORM_POST_QUERY} bytes` },
+  .check(
+    z.refine(
+      (fields) => {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(fields)) if (v !== undefined) params.set(k, v);
+        return params.toString().length <= MAX_FORM_POST_QUERY;
+      },
+      { message: `the callback's fields take more than ${MAX_FORM_POST_QUERY} bytes` },
+    ),
   );

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../core/zod.js";
 
 /** Longest URL a client may hand over (callbackURL, redirectTo, image ...), counted percent-encoded. */
 export const MAX_URL_LENGTH = 2048;
@@ -28,7 +28,9 @@ export function fitsURLLength(url: string): boolean {
  * old limit and became an 18 KB Location header, more than Node's 16 KiB limit for a whole
  * header block: the browser got no usable answer.
  */
-export const urlField = z
-  .string()
-  .max(MAX_URL_LENGTH)
-  .refine(fitsURLLength, { message: `Too long: at most ${MAX_URL_LENGTH} characters once percent-encoded` });
+export const urlField = z.string().check(
+  z.maxLength(MAX_URL_LENGTH),
+  z.refine(fitsURLLength, {
+    message: `Too long: at most ${MAX_URL_LENGTH} characters once percent-encoded`,
+  }),
+);

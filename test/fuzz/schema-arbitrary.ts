@@ -9,7 +9,8 @@
  * than silently fuzzed with nothing.
  */
 import fc from "fast-check";
-import type { z } from "zod";
+import type { $ZodType } from "zod/v4/core";
+import type { InputSchema } from "../../src/core/endpoint.js";
 
 /** Domain values mixed into generated fields, chosen by field name. */
 export interface Dictionary {
@@ -33,26 +34,26 @@ export type Place = "body" | "query";
 /** Loose view of zod 4's internals (`schema._zod.def`), enough to walk a schema. */
 interface Def {
   type: string;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
-  element?: z.ZodType;
-  keyType?: z.ZodType;
-  valueType?: z.ZodType;
-  options?: z.ZodType[];
+  shape?: Record<string, $ZodType>;
+  catchall?: $ZodType;
+  innerType?: $ZodType;
+  in?: $ZodType;
+  out?: $ZodType;
+  element?: $ZodType;
+  keyType?: $ZodType;
+  valueType?: $ZodType;
+  options?: $ZodType[];
   entries?: Record<string, string | number>;
   values?: unknown[];
   format?: string;
   checks?: { _zod: { def: { check: string; minimum?: number; maximum?: number; format?: string } } }[];
 }
 
-export function defOf(schema: z.ZodType): Def {
+export function defOf(schema: $ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
-function lengthLimits(schema: z.ZodType): { min: number; max: number | undefined } {
+function lengthLimits(schema: $ZodType): { min: number; max: number | undefined } {
   let min = 0;
   let max: number | undefined;
   for (const c of defOf(schema).checks ?? []) {
@@ -64,7 +65,7 @@ function lengthLimits(schema: z.ZodType): { min: number; max: number | undefined
 }
 
 /** Whether a schema (through pipes and wrappers) is an email string. */
-function isEmail(schema: z.ZodType): boolean {
+function isEmail(schema: $ZodType): boolean {
   const def = defOf(schema);
   if (def.format === "email") return true;
   if (def.type === "pipe") return isEmail(def.out!) || isEmail(def.in!);
@@ -223,7 +224,7 @@ function dictionaryFor(key: string, dict: Dictionary): readonly string[] | undef
  * A string for a field: mostly what the schema allows (with the dictionary's values for the
  * field's name), sometimes unicode, control characters or one past a limit.
  */
-function stringFor(schema: z.ZodType, key: string, dict: Dictionary, place: Place): fc.Arbitrary<string> {
+function stringFor(schema: $ZodType, key: string, dict: Dictionary, place: Place): fc.Arbitrary<string> {
   const known = dictionaryFor(key, dict);
   const limits = lengthLimits(schema);
   const options: fc.WeightedArbitrary<string>[] = [
@@ -243,7 +244,7 @@ function stringFor(schema: z.ZodType, key: string, dict: Dictionary, place: Plac
  * picks dictionary values); `place` bounds how long strings get.
  */
 export function arbitraryFor(
-  schema: z.ZodType,
+  schema: $ZodType,
   dict: Dictionary,
   key = "",
   place: Place = "body",
@@ -327,7 +328,7 @@ function likeFilled(value: unknown): unknown {
 }
 
 /** Only the values of `arb` that `schema` accepts (placeholders counted as filled in). */
-export function validFor(schema: z.ZodType, arb: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+export function validFor(schema: InputSchema<unknown>, arb: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return arb.filter((value) => schema.safeParse(likeFilled(value)).success);
 }
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../core/zod.js";
 import { linkBaseURL } from "../../core/call.js";
 import type { EndpointContext, Redirect } from "../../core/endpoint.js";
 import { createMailer } from "../../email/mailer.js";
@@ -81,7 +81,8 @@ export async function emailSignIn(
 ): Promise<Redirect> {
   const provider = ctx.auth.emailProviders.get(providerId) as EmailConfig;
   const address = (email ?? "").trim();
-  if (!z.email().max(320).safeParse(address).success) return redirectToError(ctx, "EmailSignin");
+  if (!z.email().check(z.maxLength(320)).safeParse(address).success)
+    return redirectToError(ctx, "EmailSignin");
   const refused = await refusal(ctx, providerId, address);
   if (refused) return refused;
   const expiresIn = provider.maxAge ?? 24 * 60 * 60;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../core/zod.js";
 import { defineEndpoint, type EndpointContext } from "../../core/endpoint.js";
 import { AuthError, isAuthError } from "../../core/errors.js";
 import { authorizeCredentials, CredentialsRefused } from "../../flows/credentials.js";
@@ -35,8 +35,8 @@ import { formPostResponse } from "../form-post.js";
 
 type Ctx = EndpointContext<unknown, unknown>;
 
-const form = z.record(z.string(), z.unknown()).optional();
-const query = z.record(z.string(), z.string()).optional();
+const form = z.optional(z.record(z.string(), z.unknown()));
+const query = z.optional(z.record(z.string(), z.string()));
 
 /** The providers as Auth.js's `GET /providers` lists them. */
 function providerList(

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { $RefinementCtx } from "zod/v4/core";
+import { z } from "../../core/zod.js";
 import { defineEndpoint } from "../../core/endpoint.js";
 import { assertSafeCallback, resendVerification, verifyEmail } from "../../flows/email-verification.js";
 import { signInWithPassword, signUpWithPassword } from "../../flows/password.js";
@@ -17,12 +18,9 @@ import { userJSON } from "../../flows/password.js";
 import { renderErrorPage } from "./error-page.js";
 import { urlField } from "../url-field.js";
 
-const email = z
-  .string()
-  .trim()
-  .max(320)
-  .pipe(z.email({ error: "Invalid email" }));
-const password = z.string().min(1).max(4096);
+const email = z.pipe(z.string().check(z.trim(), z.maxLength(320)), z.email({ error: "Invalid email" }));
+const password = z.string().check(z.minLength(1), z.maxLength(4096));
+const token = z.string().check(z.minLength(1), z.maxLength(512));
 const url = urlField;
 
 /**
@@ -31,7 +29,7 @@ const url = urlField;
  * and the client got a 500 instead of a 400. No name or URL needs one. The password is only
  * hashed and the callback URL has its own check, so both are left as they were.
  */
-function refuseNul(body: Record<string, unknown>, ctx: z.RefinementCtx): void {
+function refuseNul(body: Record<string, unknown>, ctx: $RefinementCtx): void {
   for (const [key, value] of Object.entries(body)) {
     if (key === "password" || key === "callbackURL") continue;
     if (typeof value === "string" && value.includes("\u0000"))
@@ -50,21 +48,21 @@ export const jsonEndpoints = {
     summary: "Create a user with email and password",
     body: z
       .looseObject({
-        name: z.string().trim().min(1).max(256),
+        name: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
         email,
         password,
-        image: url.optional(),
-        callbackURL: url.optional(),
-        rememberMe: z.boolean().optional(),
+        image: z.optional(url),
+        callbackURL: z.optional(url),
+        rememberMe: z.optional(z.boolean()),
       })
-      .superRefine(refuseNul),
+      .check(z.superRefine(refuseNul)),
     handler: (ctx) => signUpWithPassword(ctx, ctx.body),
   }),
   signInEmail: defineEndpoint({
     method: "POST",
     path: "/sign-in/email",
     summary: "Sign in with email and password",
-    body: z.object({ email, password, callbackURL: url.optional(), rememberMe: z.boolean().optional() }),
+    body: z.object({ email, password, callbackURL: z.optional(url), rememberMe: z.optional(z.boolean()) }),
     handler: async (ctx) => {
       assertSafeCallback(ctx, ctx.body.callbackURL);
       return signInWithPassword(ctx, ctx.body);
@@ -74,9 +72,9 @@ export const jsonEndpoints = {
     method: "GET",
     path: "/get-session",
     summary: "The current session and user, or null",
-    query: z
-      .object({ disableCookieCache: z.union([z.boolean(), z.enum(["true", "false"])]).optional() })
-      .optional(),
+    query: z.optional(
+      z.object({ disableCookieCache: z.optional(z.union([z.boolean(), z.enum(["true", "false"])])) }),
+    ),
     handler: async (ctx) => {
       const disable = ctx.query?.disableCookieCache === true || ctx.query?.disableCookieCache === "true";
       const s = await ctx.getSession({ disableCookieCache: disable });
@@ -97,7 +95,7 @@ export const jsonEndpoints = {
   revokeSession: defineEndpoint({
     method: "POST",
     path: "/revoke-session",
-    body: z.object({ token: z.string().min(1).max(512) }),
+    body: z.object({ token }),
     handler: (ctx) => revokeSession(ctx, ctx.body.token),
   }),
   revokeSessions: defineEndpoint({
@@ -115,10 +113,10 @@ export const jsonEndpoints = {
     path: "/update-user",
     body: z
       .looseObject({
-        name: z.string().trim().min(1).max(256).optional(),
-        image: url.nullable().optional(),
+        name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
+        image: z.optional(z.nullable(url)),
       })
-      .superRefine(refuseNul),
+      .check(z.superRefine(refuseNul)),
     handler: (ctx) => updateUser(ctx, ctx.body),
   }),
   changePassword: defineEndpoint({
@@ -127,28 +125,32 @@ export const jsonEndpoints = {
     body: z.object({
       currentPassword: password,
       newPassword: password,
-      revokeOtherSessions: z.boolean().optional(),
+      revokeOtherSessions: z.optional(z.boolean()),
     }),
     handler: (ctx) => changePassword(ctx, ctx.body),
   }),
   changeEmail: defineEndpoint({
     method: "POST",
     path: "/change-email",
-    body: z.object({ newEmail: email, callbackURL: url.optional() }),
+    body: z.object({ newEmail: email, callbackURL: z.optional(url) }),
     handler: (ctx) => changeEmail(ctx, ctx.body),
   }),
   deleteUser: defineEndpoint({
     method: "POST",
     path: "/delete-user",
-    body: z
-      .object({ password: password.optional(), callbackURL: url.optional(), token: z.string().optional() })
-      .optional(),
+    body: z.optional(
+      z.object({
+        password: z.optional(password),
+        callbackURL: z.optional(url),
+        token: z.optional(z.string()),
+      }),
+    ),
     handler: (ctx) => deleteUser(ctx, ctx.body ?? {}),
   }),
   requestPasswordReset: defineEndpoint({
     method: "POST",
     path: "/request-password-reset",
-    body: z.object({ email, redirectTo: url.optional() }),
+    body: z.object({ email, redirectTo: z.optional(url) }),
     handler: (ctx) => requestPasswordReset(ctx, ctx.body.email, ctx.body.redirectTo),
   }),
   resetPasswordCallback: defineEndpoint({
@@ -160,27 +162,27 @@ export const jsonEndpoints = {
   resetPassword: defineEndpoint({
     method: "POST",
     path: "/reset-password",
-    body: z.object({ newPassword: password, token: z.string().min(1).max(512) }),
+    body: z.object({ newPassword: password, token }),
     handler: (ctx) => resetPassword(ctx, ctx.body.token, ctx.body.newPassword),
   }),
   verifyEmail: defineEndpoint({
     method: "GET",
     path: "/verify-email",
     consumesToken: true,
-    query: z.object({ token: z.string().min(1).max(512), callbackURL: url.optional() }),
+    query: z.object({ token, callbackURL: z.optional(url) }),
     handler: (ctx) => verifyEmail(ctx, ctx.query.token, ctx.query.callbackURL),
   }),
   sendVerificationEmail: defineEndpoint({
     method: "POST",
     path: "/send-verification-email",
-    body: z.object({ email, callbackURL: url.optional() }),
+    body: z.object({ email, callbackURL: z.optional(url) }),
     handler: (ctx) => resendVerification(ctx, ctx.body.email, ctx.body.callbackURL),
   }),
   ok: defineEndpoint({ method: "GET", path: "/ok", handler: async () => ({ ok: true as const }) }),
   error: defineEndpoint({
     method: "GET",
     path: "/error",
-    query: z.object({ error: z.string().max(128).optional() }).optional(),
+    query: z.optional(z.object({ error: z.optional(z.string().check(z.maxLength(128))) })),
     handler: async (ctx) => renderErrorPage(ctx.query?.error),
   }),
 };

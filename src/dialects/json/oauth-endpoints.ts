@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../core/zod.js";
 import { defineEndpoint } from "../../core/endpoint.js";
 import {
   accountInfo,
@@ -12,22 +12,24 @@ import { formPostResponse } from "../form-post.js";
 import { urlField } from "../url-field.js";
 
 const url = urlField;
-const providerId = z.string().min(1).max(64);
-const scopes = z.array(z.string().min(1).max(256)).max(50);
+const providerId = z.string().check(z.minLength(1), z.maxLength(64));
+const scopes = z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(50));
 /**
  * Which account: Better Auth 1.7 sends `accountId` (the account row's id); earlier clients send
  * `providerId` (and optionally the provider's account id as `accountId`). Both are accepted.
  */
 const accountSelector = z
   .object({
-    providerId: providerId.optional(),
-    accountId: z.string().min(1).max(256).optional(),
-    userId: z.string().min(1).max(256).optional(),
+    providerId: z.optional(providerId),
+    accountId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    userId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   })
-  .refine((s) => s.providerId !== undefined || s.accountId !== undefined, {
-    message: "accountId or providerId is required",
-    path: ["accountId"],
-  });
+  .check(
+    z.refine((s) => s.providerId !== undefined || s.accountId !== undefined, {
+      message: "accountId or providerId is required",
+      path: ["accountId"],
+    }),
+  );
 
 function callbackParams(source: unknown): URLSearchParams {
   const params = new URLSearchParams();
@@ -45,34 +47,34 @@ export const oauthEndpoints = {
     summary: "Start sign-in with an OAuth / OIDC provider, or sign in with its ID token",
     body: z.object({
       provider: providerId,
-      callbackURL: url.optional(),
-      errorCallbackURL: url.optional(),
-      newUserCallbackURL: url.optional(),
-      disableRedirect: z.boolean().optional(),
-      scopes: scopes.optional(),
-      loginHint: z.string().max(320).optional(),
-      requestSignUp: z.boolean().optional(),
-      idToken: z
-        .object({
-          token: z.string().min(1).max(16_384),
-          nonce: z.string().max(512).optional(),
-          accessToken: z.string().max(16_384).optional(),
-          refreshToken: z.string().max(16_384).optional(),
-          expiresAt: z.number().optional(),
+      callbackURL: z.optional(url),
+      errorCallbackURL: z.optional(url),
+      newUserCallbackURL: z.optional(url),
+      disableRedirect: z.optional(z.boolean()),
+      scopes: z.optional(scopes),
+      loginHint: z.optional(z.string().check(z.maxLength(320))),
+      requestSignUp: z.optional(z.boolean()),
+      idToken: z.optional(
+        z.object({
+          token: z.string().check(z.minLength(1), z.maxLength(16_384)),
+          nonce: z.optional(z.string().check(z.maxLength(512))),
+          accessToken: z.optional(z.string().check(z.maxLength(16_384))),
+          refreshToken: z.optional(z.string().check(z.maxLength(16_384))),
+          expiresAt: z.optional(z.number()),
           // Apple's native sign-in hands the name over once, beside the ID token.
-          user: z
-            .object({
-              name: z
-                .object({
-                  firstName: z.string().max(256).optional(),
-                  lastName: z.string().max(256).optional(),
-                })
-                .optional(),
-              email: z.string().max(320).optional(),
-            })
-            .optional(),
-        })
-        .optional(),
+          user: z.optional(
+            z.object({
+              name: z.optional(
+                z.object({
+                  firstName: z.optional(z.string().check(z.maxLength(256))),
+                  lastName: z.optional(z.string().check(z.maxLength(256))),
+                }),
+              ),
+              email: z.optional(z.string().check(z.maxLength(320))),
+            }),
+          ),
+        }),
+      ),
     }),
     handler: async (ctx) => {
       const { idToken, ...input } = ctx.body;
@@ -88,8 +90,8 @@ export const oauthEndpoints = {
     summary: "Where the provider sends the browser back",
     // The provider's form_post arrives cross-site; the state and the transaction cookie protect it.
     skipOriginCheck: true,
-    query: z.record(z.string(), z.unknown()).optional(),
-    body: formPostResponse.optional(),
+    query: z.optional(z.record(z.string(), z.unknown())),
+    body: z.optional(formPostResponse),
     handler: async (ctx) => {
       const provider = ctx.params.provider ?? "";
       if (ctx.request?.method === "POST") return formPostToQuery(ctx, provider, ctx.body);
@@ -102,10 +104,10 @@ export const oauthEndpoints = {
     summary: "Link a provider account to the signed-in user",
     body: z.object({
       provider: providerId,
-      callbackURL: url.optional(),
-      errorCallbackURL: url.optional(),
-      disableRedirect: z.boolean().optional(),
-      scopes: scopes.optional(),
+      callbackURL: z.optional(url),
+      errorCallbackURL: z.optional(url),
+      disableRedirect: z.optional(z.boolean()),
+      scopes: z.optional(scopes),
     }),
     handler: async (ctx) => {
       const { user } = await ctx.requireSession();

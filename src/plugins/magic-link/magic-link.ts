@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../core/zod.js";
 import type { AuthContext } from "../../core/context.js";
 import { linkBaseURL } from "../../core/call.js";
 import { defineEndpoint, type EndpointContext } from "../../core/endpoint.js";
@@ -22,17 +22,13 @@ import { urlField } from "../../dialects/url-field.js";
 const SIGN_IN_PATH = "/sign-in/magic-link";
 const VERIFY_PATH = "/magic-link/verify";
 
-const email = z
-  .string()
-  .trim()
-  .max(320)
-  .pipe(z.email({ error: "Invalid email" }));
+const email = z.pipe(z.string().check(z.trim(), z.maxLength(320)), z.email({ error: "Invalid email" }));
 const url = urlField;
-const token = z.string().min(1).max(512);
+const token = z.string().check(z.minLength(1), z.maxLength(512));
 const callbacks = {
-  callbackURL: url.optional(),
-  newUserCallbackURL: url.optional(),
-  errorCallbackURL: url.optional(),
+  callbackURL: z.optional(url),
+  newUserCallbackURL: z.optional(url),
+  errorCallbackURL: z.optional(url),
 };
 
 /**
@@ -131,14 +127,15 @@ export function magicLink(options: MagicLinkOptions = {}) {
         body: z.object({
           email,
           // Stored on the user the link creates; PostgreSQL cannot store a NUL (a 500 at verify).
-          name: z
-            .string()
-            .trim()
-            .max(256)
-            .refine((v) => !v.includes("\u0000"), "must not contain NUL characters")
-            .optional(),
+          name: z.optional(
+            z.string().check(
+              z.trim(),
+              z.maxLength(256),
+              z.refine((v) => !v.includes("\u0000"), "must not contain NUL characters"),
+            ),
+          ),
           ...callbacks,
-          metadata: z.record(z.string(), z.unknown()).optional(),
+          metadata: z.optional(z.record(z.string(), z.unknown())),
         }),
         handler: (ctx) =>
           sendMagicLink(
@@ -180,8 +177,8 @@ export function magicLink(options: MagicLinkOptions = {}) {
         method: "POST",
         path: VERIFY_PATH,
         summary: "Use a sign-in link: sign in (creating the user if new)",
-        body: z.object({ token: token.optional(), ...callbacks }),
-        query: z.object({ token: token.optional(), ...callbacks }),
+        body: z.object({ token: z.optional(token), ...callbacks }),
+        query: z.object({ token: z.optional(token), ...callbacks }),
         async handler(ctx) {
           // Better Auth's server calls pass the token as a query parameter; the page posts a form.
           const input = { ...ctx.query, ...ctx.body };

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../core/zod.js";
 import { defineEndpoint } from "../../core/endpoint.js";
 import { AuthError } from "../../core/errors.js";
 import type { HookMeta } from "../../core/hooks.js";
@@ -67,10 +67,10 @@ export function username(options: UsernameOptions = {}) {
         path: "/sign-in/username",
         summary: "Sign in with username and password",
         body: z.object({
-          username: z.string().min(1).max(256),
-          password: z.string().min(1).max(4096),
-          rememberMe: z.boolean().optional(),
-          callbackURL: urlField.optional(),
+          username: z.string().check(z.minLength(1), z.maxLength(256)),
+          password: z.string().check(z.minLength(1), z.maxLength(4096)),
+          rememberMe: z.optional(z.boolean()),
+          callbackURL: z.optional(urlField),
         }),
         async handler(ctx) {
           assertSafeCallback(ctx, ctx.body.callbackURL);
@@ -104,7 +104,7 @@ export function username(options: UsernameOptions = {}) {
         method: "POST",
         path: "/is-username-available",
         summary: "Whether a username is free",
-        body: z.object({ username: z.string().min(1).max(256) }),
+        body: z.object({ username: z.string().check(z.minLength(1), z.maxLength(256)) }),
         async handler(ctx) {
           const normalized = normalizeUsername(ctx.body.username);
           await assertValidUsername(normalized, options);
