@@ -22,7 +22,7 @@ export type {
 export type { AccountRecord, SessionRecord, UserRecord } from "./core/types.js";
 export type { AuthHooks, DatabaseHooks, EndpointHookEvent, ModelHooks } from "./core/hooks.js";
 export type { Plugin, RateLimitRule } from "./core/plugin.js";
-export type { Adapter, Row, Where, WhereOperator } from "./db/adapter.js";
+export type { Adapter, JoinedRow, JoinSpec, Row, Where, WhereOperator } from "./db/adapter.js";
 export type { FieldDefinition, FieldType, ModelDefinition, Schema } from "./db/schema.js";
 export { issueSession } from "./flows/issue-session.js";
 export { signInWithPassword, verifyCredentials, normalizeEmail, userJSON } from "./flows/password.js";

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { cookieMode, callOrigin } from "../core/call.js";
+import { cookieMode, callOrigin, type HeaderReader } from "../core/call.js";
 import type { AuthContext } from "../core/context.js";
 import type { Auth } from "../create-auth.js";
 import type { AuthJsSession, SessionWithUser } from "../core/options.js";
@@ -54,7 +54,7 @@ function computeOrigin(
   ctx: AuthContext,
   protocol: string,
   host: string | undefined,
-  forwarded: Headers,
+  forwarded: HeaderReader,
 ): string {
   let url: URL | undefined;
   try {
@@ -65,7 +65,11 @@ function computeOrigin(
   return callOrigin(ctx, forwarded, url);
 }
 
-const NO_HEADERS = new Headers();
+/**
+ * No forwarded headers. A plain reader, not `new Headers()`: this module is loaded by every app
+ * that imports `gatehouse/express`, and the first `Headers` loads Node's fetch implementation.
+ */
+const NO_HEADERS: HeaderReader = { get: () => null };
 
 function originOf(ctx: AuthContext, memo: EdgeMemo, req: Request): string {
   if (ctx.baseURL) return ctx.baseURL.origin;
@@ -74,11 +78,11 @@ function originOf(ctx: AuthContext, memo: EdgeMemo, req: Request): string {
   const protocol = req.protocol;
   const host = req.get("host");
   if (ctx.trustHost) {
-    const forwarded = new Headers();
-    for (const name of ["x-forwarded-proto", "x-forwarded-host"]) {
-      const value = req.get(name);
-      if (value) forwarded.set(name, value);
-    }
+    // Express joins repeated headers with ", " as Headers would; callOrigin takes the first.
+    const forwarded: HeaderReader = {
+      get: (name) =>
+        name === "x-forwarded-proto" || name === "x-forwarded-host" ? req.get(name) || null : null,
+    };
     return computeOrigin(ctx, protocol, host, forwarded);
   }
   const key = `${protocol} ${host ?? ""}`;
