@@ -39,7 +39,9 @@ function method(settings: Settings): string[] {
         : `${settings.quickAmount} requests per run (${settings.quickAmount / 10} for sign-in and sign-up), no warm-up`) +
       `, ${settings.rounds} round(s); contenders ` +
       "interleaved (A B C … A B C …) so drift of the machine hits all alike. Tables show the median of the rounds " +
-      "for req/s, p50, p99 and server CPU separately. Only answers with the expected status count towards req/s.",
+      'for req/s, p50, p99 and server CPU separately. Ratios (the "vs bare Express" columns and the targets) are ' +
+      "the median of each round's own ratio: contenders of one round run back to back, so a drift of the machine " +
+      "between rounds cancels out. Only answers with the expected status count towards req/s.",
     "Server CPU per request is the server process's own `process.cpuUsage()` (user + system, all its threads) " +
       "across a run divided by the responses. It depends far less than req/s on how much of the machine the load " +
       "generator or anything else took, so its ratios are the steadier ones on a shared machine. PostgreSQL's own " +

@@ -1,5 +1,5 @@
 import type { Table } from "./report.js";
-import type { Summary } from "./scenarios/interleave.js";
+import { pairedRatio, type Summary } from "./scenarios/interleave.js";
 
 const OURS = "Gatehouse, database sessions, SQLite";
 const BARE = "bare Express (no auth)";
@@ -17,23 +17,27 @@ export function targets(
   coldStart: Table | undefined,
 ): string[] {
   const out: string[] = [];
-  const rps = (id: string): number => protectedResults?.get(id)?.rps ?? Number.NaN;
-  const cpu = (id: string): number => protectedResults?.get(id)?.cpu ?? Number.NaN;
+  /** How `a` compares with `b` on the protected route: median of per-round ratios (NaN if either is missing). */
+  const ratio = (a: string, b: string, metric: "rps" | "cpu"): number => {
+    const x = protectedResults?.get(a);
+    const y = protectedResults?.get(b);
+    return x && y ? pairedRatio(x, y, metric) : Number.NaN;
+  };
   /** Checks `ours` against `peer` by req/s (the goal) and shows the ratio of CPU per request beside it. */
   const check = (label: string, ours: string, peer: string, goal: number, aside = ""): void => {
-    const ratio = rps(ours) / rps(peer);
-    if (Number.isNaN(ratio)) {
+    const byRps = ratio(ours, peer, "rps");
+    if (Number.isNaN(byRps)) {
       out.push(`${label}: not measured in this run.`);
       return;
     }
-    const byCpu = cpu(peer) / cpu(ours);
+    const byCpu = ratio(peer, ours, "cpu");
     out.push(
-      `${label}: ${ratio.toFixed(2)}× by req/s (goal ≥ ${goal}×) — ${ratio >= goal ? "met" : "**not met**"}` +
+      `${label}: ${byRps.toFixed(2)}× by req/s (goal ≥ ${goal}×) — ${byRps >= goal ? "met" : "**not met**"}` +
         (Number.isNaN(byCpu) ? "." : `; ${byCpu.toFixed(2)}× by server CPU per request.`) +
         aside,
     );
   };
-  const cached = rps("gatehouse-sqlite-cache") / rps("bare");
+  const cached = ratio("gatehouse-sqlite-cache", "bare", "rps");
   check(
     "Protected route, Gatehouse database sessions on SQLite vs bare Express",
     "gatehouse-sqlite",
@@ -41,16 +45,20 @@ export function targets(
     0.9,
     Number.isNaN(cached) ? "" : ` With the cookie cache: ${cached.toFixed(2)}× by req/s.`,
   );
-  const floor = rps("floor") / rps("bare");
+  const floor = ratio("floor", "bare", "rps");
   if (!Number.isNaN(floor)) {
-    const floorCpu = cpu("bare") / cpu("floor");
-    const share = rps("gatehouse-sqlite") / rps("floor");
+    const floorCpu = ratio("bare", "floor", "cpu");
+    const share = ratio("gatehouse-sqlite", "floor", "rps");
+    const rounds = protectedResults
+      ?.get("floor")
+      ?.byRound.rps.map((value, i) => value / (protectedResults.get("bare")?.byRound.rps[i] ?? Number.NaN));
     out.push(
       `The floor for any database-session check — bare Express plus one prepared better-sqlite3 read of the ` +
         `session row joined with its user, no signature, no hashing, no library — reaches ${floor.toFixed(2)}× of ` +
         `bare Express by req/s (${floorCpu.toFixed(2)}× by server CPU), so the 0.9× goal is ` +
         `${floor >= 0.9 ? "within" : "**beyond**"} reach on this machine for database sessions; Gatehouse gets ` +
-        `${share.toFixed(2)}× of the floor's req/s.`,
+        `${share.toFixed(2)}× of the floor's req/s. The floor's ratio in each round: ` +
+        `${(rounds ?? []).map((r) => `${r.toFixed(2)}×`).join(", ")}.`,
     );
   }
   check("The same vs Better Auth's getSession without cookie cache", "gatehouse-sqlite", "better-auth", 2);

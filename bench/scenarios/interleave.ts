@@ -26,10 +26,25 @@ export interface Summary {
   /** Server CPU time per response, in microseconds (NaN when not measured). */
   cpu: number;
   rounds: number;
+  /** req/s and CPU per request of each round, in round order (for paired ratios). */
+  byRound: { rps: number[]; cpu: number[] };
   responses: number;
   unexpected: number;
   errors: number;
   statuses: Record<string, number>;
+}
+
+/**
+ * How `a` compares with `b`: the median over rounds of a's value divided by b's in the same
+ * round. Contenders run one after another within a round, so drift of a shared machine between
+ * rounds (seen here at ±30 % of req/s) cancels in each round's ratio, where a ratio of medians
+ * would mix rounds. Falls back to the ratio of medians when the rounds do not pair up.
+ */
+export function pairedRatio(a: Summary, b: Summary, metric: "rps" | "cpu"): number {
+  const x = a.byRound[metric];
+  const y = b.byRound[metric];
+  if (x.length === 0 || x.length !== y.length) return a[metric] / b[metric];
+  return median(x.map((value, i) => value / (y[i] as number)));
 }
 
 /** Medians of rps, p50, p99 and CPU per request taken separately; counts summed. */
@@ -43,6 +58,7 @@ export function summarize(results: LoadResult[], cpu: number[] = []): Summary {
     p99: median(results.map((r) => r.p99)),
     cpu: median(cpu),
     rounds: results.length,
+    byRound: { rps: results.map((r) => r.rps), cpu },
     responses: results.reduce((n, r) => n + r.responses, 0),
     unexpected: results.reduce((n, r) => n + r.unexpected, 0),
     errors: results.reduce((n, r) => n + r.errors, 0),

@@ -1,6 +1,6 @@
 import type { Contender } from "../contenders.js";
 import { formatMs, formatRate, formatRatio, type Table } from "../report.js";
-import { problemNote, type Summary } from "./interleave.js";
+import { pairedRatio, problemNote, type Summary } from "./interleave.js";
 
 /** Why a contender has no numbers in one table: not built, unreachable, or not applicable. */
 export function missingReason(
@@ -27,7 +27,8 @@ export interface ThroughputTableOptions {
 
 /**
  * One row per contender: req/s, p50, p99, the server's CPU time per request and, with a
- * baseline, both ratios to it (req/s, and CPU per request inverted, so higher is better in both).
+ * baseline, both ratios to it (req/s, and CPU per request inverted, so higher is better in both),
+ * each the median of the per-round ratios ({@link pairedRatio}).
  */
 export function throughputTable(options: ThroughputTableOptions): Table {
   const { baseline } = options;
@@ -51,8 +52,8 @@ export function throughputTable(options: ThroughputTableOptions): Table {
     ];
     if (baseline) {
       row.push(
-        formatRatio(summary.rps / baseline.summary.rps),
-        formatRatio(baseline.summary.cpu / summary.cpu),
+        formatRatio(pairedRatio(summary, baseline.summary, "rps")),
+        formatRatio(pairedRatio(baseline.summary, summary, "cpu")),
       );
     }
     return row;
