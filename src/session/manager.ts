@@ -207,15 +207,16 @@ export class SessionManager {
   }
 
   /**
-   * Cookie-cache values seen recently that verified, parsed: the signature check, base64 and
-   * JSON.parse of a kilobyte payload run once per value. Each read still checks the token hash
-   * and both expiries, and gets its own copies of the rows.
+   * Cookie-cache values seen recently that verified, as their decoded JSON text: the signature
+   * check and base64 of a kilobyte payload run once per value. Each read parses the text anew,
+   * so every caller gets rows of its own (nested values included), and still checks the token
+   * hash and both expiries.
    */
-  private readonly verifiedCaches = new BoundedMemo<CachePayload>(CACHE_VALUES_KEPT);
+  private readonly verifiedCaches = new BoundedMemo<string>(CACHE_VALUES_KEPT);
 
   /**
    * Reads the session behind the cookies. Uses the cookie cache when enabled and allowed;
-   * otherwise one lookup by token hash plus one for the user. Renews the expiry when the
+   * otherwise one read of the session by token hash, joined with its user. Renews the expiry when the
    * session is older than `updateAge` (unless `disableRefresh`).
    */
   async resolve(
@@ -376,31 +377,35 @@ export class SessionManager {
 
   private readCache(value: string | undefined, hash: string): SessionWithUser | null {
     if (!value) return null;
-    const payload = this.verifiedCaches.get(value) ?? this.parseCache(value);
+    let text = this.verifiedCaches.get(value);
+    if (text === undefined) {
+      const body = this.cacheSigner.unsign(value);
+      if (!body) return null;
+      text = Buffer.from(body, "base64url").toString("utf8");
+      this.verifiedCaches.set(value, text);
+    }
+    const payload = parseCachePayload(text);
     if (!payload || payload.h !== hash || payload.exp <= Date.now()) return null;
     const session = reviveDates(payload.s) as SessionRecord;
     if (!(session.expiresAt instanceof Date) || !(session.expiresAt.getTime() > Date.now())) return null;
     return { session, user: reviveDates(payload.u) as UserRecord };
   }
-
-  /** Verifies and parses a cookie-cache value (remembering it), or null when it is not ours or malformed. */
-  private parseCache(value: string): CachePayload | null {
-    const body = this.cacheSigner.unsign(value);
-    if (!body) return null;
-    let payload: CachePayload;
-    try {
-      payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as CachePayload;
-    } catch {
-      return null;
-    }
-    if (!isRecord(payload) || !isRecord(payload.s) || !isRecord(payload.u)) return null;
-    if (typeof payload.h !== "string" || typeof payload.exp !== "number") return null;
-    this.verifiedCaches.set(value, payload);
-    return payload;
-  }
 }
 
 const DATE_FIELDS = new Set(["createdAt", "updatedAt", "expiresAt"]);
+
+/** A cookie-cache payload from its JSON text, or null when malformed. */
+function parseCachePayload(text: string): CachePayload | null {
+  let payload: CachePayload;
+  try {
+    payload = JSON.parse(text) as CachePayload;
+  } catch {
+    return null;
+  }
+  if (!isRecord(payload) || !isRecord(payload.s) || !isRecord(payload.u)) return null;
+  if (typeof payload.h !== "string" || typeof payload.exp !== "number") return null;
+  return payload;
+}
 
 function isRecord(value: unknown): value is Row {
   return typeof value === "object" && value !== null && !Array.isArray(value);
